@@ -1,0 +1,90 @@
+"""Command line: ``rpa-candidates analyze LOG`` and ``rpa-candidates demo``.
+
+Exit codes: 0 success, 2 wrong usage (argparse), 3 the input cannot be read (the library's
+own error, printed without a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import DataQualityWarning, RpaCandidatesError
+
+__all__ = ["main"]
+
+DEMO_LOG = "wohngeld_export.csv"
+
+
+def _sample_logs() -> Path | None:
+    """``sample_logs/`` of a source checkout, if this package runs from one."""
+    folder = Path(__file__).resolve().parents[2] / "sample_logs"
+    return folder if (folder / DEMO_LOG).exists() else None
+
+
+def _demo_log(workdir: Path) -> Path:
+    folder = _sample_logs()
+    if folder is not None:
+        return folder / DEMO_LOG
+    from . import synth
+
+    path = workdir / DEMO_LOG
+    synth.simulate("wohngeld", n_cases=400, seed=1).write_csv(path)
+    return path
+
+
+def _summarise(path: Path, lang: str, options: dict) -> None:
+    from .io import read_log
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)  # the summary prints them
+        log = read_log(path, **options)
+    print(repr(log))
+    print(log.quality.summary(lang=lang))
+    counts = log.frame.group_by("activity").len().sort("len", descending=True)
+    title = "Tätigkeiten (Ausführungen)" if lang == "de" else "activities (executions)"
+    print(f"\n{title}:")
+    for activity, n in counts.iter_rows():
+        print(f"  {n:>8,}  {activity}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="rpa-candidates",
+        description="Find RPA candidates in the event logs of administrative processes.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze = commands.add_parser("analyze", help="read a log and report on it")
+    analyze.add_argument("log", type=Path, help="XES, CSV, Parquet or Excel file")
+    for role in ("case", "activity", "timestamp", "start-timestamp", "resource", "lifecycle"):
+        analyze.add_argument(f"--{role}", help=f"column of the {role.replace('-', ' ')}")
+    analyze.add_argument("--tz", default="Europe/Berlin", help="time zone of naive timestamps")
+    analyze.add_argument("--lang", choices=["de", "en"], default="de")
+    demo = commands.add_parser("demo", help="run on the bundled sample log")
+    demo.add_argument("--lang", choices=["de", "en"], default="de")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as workdir:
+                _summarise(_demo_log(Path(workdir)), args.lang, {})
+        else:
+            options = {
+                key: getattr(args, key)
+                for key in ("case", "activity", "timestamp", "start_timestamp", "resource", "lifecycle")
+                if getattr(args, key) is not None
+            }
+            _summarise(args.log, args.lang, {**options, "tz": args.tz})
+    except RpaCandidatesError as error:
+        print(f"rpa-candidates: {error}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

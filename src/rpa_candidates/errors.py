@@ -1,0 +1,44 @@
+"""The library's own exceptions and warnings.
+
+Every error raised to a user subclasses :class:`RpaCandidatesError` and says what was
+found, what was expected and what to do. Every warning subclasses
+:class:`DataQualityWarning`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ColumnMappingError",
+    "DataQualityError",
+    "DataQualityWarning",
+    "LogFormatError",
+    "ParameterError",
+    "RpaCandidatesError",
+]
+
+
+class RpaCandidatesError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class LogFormatError(RpaCandidatesError, ValueError):
+    """The source cannot be read as an event log (format, encoding, structure)."""
+
+
+class ColumnMappingError(RpaCandidatesError, KeyError):
+    """A column role (case, activity, timestamp, ...) cannot be mapped to a column."""
+
+    def __str__(self) -> str:  # KeyError would wrap the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class DataQualityError(RpaCandidatesError, ValueError):
+    """Raised with ``strict=True`` on the first row that would be rejected."""
+
+
+class ParameterError(RpaCandidatesError, ValueError):
+    """An argument has a value outside the allowed ones."""
+
+
+class DataQualityWarning(UserWarning):
+    """Something in the data deserves the analyst's attention (it is also in ``.quality``)."""

@@ -1,0 +1,178 @@
+"""``EventLog``: a read log in two shapes, the canonical table and pm4py's DataFrame."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+import pandas as pd
+import polars as pl
+
+from .quality import DataQuality
+
+__all__ = ["EventLog", "Span"]
+
+#: Canonical column -> pm4py column of ``EventLog.df``.
+PM4PY_NAMES = {
+    "case_id": "case:concept:name",
+    "activity": "concept:name",
+    "ts": "time:timestamp",
+    "start_ts": "start_timestamp",
+    "resource": "org:resource",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    """The period a log covers (UTC).
+
+    Attributes
+    ----------
+    start, end : datetime
+        First start (or completion) and last completion.
+    days : float
+        ``(end − start)`` in days.
+    years : float
+        ``days / 365.25``; the factor by which counts are annualised later.
+    """
+
+    start: datetime | None
+    end: datetime | None
+    days: float
+
+    @property
+    def years(self) -> float:
+        return self.days / 365.25
+
+
+class EventLog:
+    """An event log as read by :func:`rpa_candidates.read_log`: one row per activity instance.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The canonical table: ``case_id``, ``activity``, ``resource``, ``ts``, ``start_ts``
+        (UTC epoch seconds), ``utc_offset`` (seconds), ``row``, then attributes.
+    quality : DataQuality
+        The row accounting of the read.
+    tz : str
+        Time zone of the organisation (for office hours and weekdays).
+    identities : dict, default=None
+        ``{"case_id": {pseudonym: original}, "resource": {...}}``, in memory only, used to
+        recognise system accounts by name; it never reaches an output.
+
+    Attributes
+    ----------
+    df : pandas.DataFrame
+        pm4py's column names (``case:concept:name``, ``concept:name``, ``time:timestamp``,
+        ``start_timestamp``, ``org:resource``, attributes), UTC timestamps and Python
+        string storage, so every pm4py function accepts it.
+    quality : DataQuality
+    n_cases, n_events, n_activities : int
+    span : Span
+
+    Examples
+    --------
+    >>> import rpa_candidates as rc
+    >>> log = rc.read_log("sample_logs/receipt.xes.gz")
+    >>> log.n_events, log.n_activities
+    (8577, 27)
+    """
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        quality: DataQuality,
+        *,
+        tz: str = "Europe/Berlin",
+        identities: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        self._frame = frame
+        self.quality = quality
+        self.tz = tz
+        self._identities = identities or {}
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The canonical table (polars) that the feature engine reads."""
+        return self._frame
+
+    @cached_property
+    def df(self) -> pd.DataFrame:
+        frame = self._frame.drop("utc_offset", "row")
+        frame = frame.with_columns(
+            pl.from_epoch((pl.col(c) * 1_000_000).round(0).cast(pl.Int64), time_unit="us")
+            .dt.replace_time_zone("UTC")
+            .alias(c)
+            for c in ("ts", "start_ts")
+        ).rename(PM4PY_NAMES)
+        out = frame.to_pandas()
+        for column, dtype in frame.schema.items():
+            if dtype == pl.String:
+                out[column] = out[column].astype(object).where(out[column].notna(), None)
+        return out
+
+    @property
+    def n_events(self) -> int:
+        """Activity instances (a paired start/complete counts once)."""
+        return self._frame.height
+
+    @property
+    def n_cases(self) -> int:
+        return self._frame.get_column("case_id").n_unique()
+
+    @property
+    def n_activities(self) -> int:
+        return self._frame.get_column("activity").n_unique()
+
+    @property
+    def activities(self) -> list[str]:
+        """Activities, most frequent first (ties by name)."""
+        counts = (
+            self._frame.group_by("activity")
+            .len()
+            .sort(["len", "activity"], descending=[True, False])
+        )
+        return counts.get_column("activity").to_list()
+
+    @property
+    def has_start_timestamps(self) -> bool:
+        """True when at least one instance has a start time (lifecycle or interval log)."""
+        return bool(self._frame.get_column("start_ts").is_not_null().any())
+
+    @property
+    def span(self) -> Span:
+        q = self.quality
+        return Span(q.start, q.end, q.span_days)
+
+    def __len__(self) -> int:
+        return self.n_events
+
+    def __repr__(self) -> str:
+        return (
+            f"EventLog({self.quality.source!r}: {self.n_events:,} activity instances, "
+            f"{self.n_cases:,} cases, {self.n_activities} activities, {self.span.days:.0f} days; "
+            "see .quality.summary(), .df)"
+        )
+
+    def _repr_html_(self) -> str:
+        q = self.quality
+        rows = [
+            ("Source", q.source),
+            ("Activity instances", f"{self.n_events:,}"),
+            ("Cases", f"{self.n_cases:,}"),
+            ("Activities", f"{self.n_activities:,}"),
+            ("Period (UTC)", f"{q.start:%Y-%m-%d} – {q.end:%Y-%m-%d}" if q.start else "–"),
+            (
+                "Rows read / used / rejected",
+                f"{q.rows_read:,} / {q.rows_used:,} / {q.rows_rejected:,}",
+            ),
+            ("Warnings", str(len(q.warnings))),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table><caption>EventLog</caption>{body}</table>"

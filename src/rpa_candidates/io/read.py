@@ -1,0 +1,270 @@
+"""``read_log``: any supported source to an :class:`~rpa_candidates.EventLog`."""
+
+from __future__ import annotations
+
+import warnings
+import zoneinfo
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import polars as pl
+
+from ..errors import DataQualityWarning, ParameterError, RpaCandidatesError
+from ..eventlog import EventLog
+from ..privacy import derive_key, pseudonymize_column
+from ..quality import REJECTION_REASONS, DataQuality, QualityWarning
+from .datetimes import utc_offset_seconds
+from .normalize import CANONICAL, normalize
+from .numbers import coerce_numeric_columns
+from .roles import SYNONYMS, normalize_name
+from .sources import read_source
+
+__all__ = ["read_log"]
+
+_STAFF_HEADERS = {normalize_name(s) for s in SYNONYMS["resource"]} | {
+    "responsible", "creator", "caseresponsible", "casecreator", "zustaendig", "zustaendigkeit",
+    "verantwortlich", "ersteller", "erstelltvon", "geaendertvon", "bearbeitetvon",
+}  # fmt: skip
+
+
+def read_log(
+    source: Any,
+    *,
+    case: str | None = None,
+    activity: str | None = None,
+    timestamp: str | None = None,
+    start_timestamp: str | None = None,
+    resource: str | None = None,
+    lifecycle: str | None = None,
+    tz: str = "Europe/Berlin",
+    strict: bool = False,
+    ambiguous: Literal["earliest", "latest"] = "earliest",
+    pseudonymize: bool = True,
+    pseudonym_key: str | bytes | None = None,
+    **reader_options: Any,
+) -> EventLog:
+    """Read an event log from a file or a DataFrame, accounting for every row.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, pandas.DataFrame or polars.DataFrame
+        A path to ``.xes``, ``.xes.gz``, ``.csv``, ``.csv.gz`` (also ``.tsv``, ``.txt``),
+        ``.parquet`` or ``.xlsx``, or a DataFrame (never modified).
+    case, activity, timestamp, start_timestamp, resource, lifecycle : str, default=None
+        Column of each role. Roles not given are guessed from XES names and common
+        German, English and Dutch headers (``Vorgangsnummer``, ``Tätigkeit``,
+        ``Zeitstempel``, ``Beginn``, ``Bearbeiter``, ...); the guess is in
+        ``log.quality.columns`` and ``log.quality.column_source``.
+    tz : str, default="Europe/Berlin"
+        Time zone of timestamps written without a UTC offset.
+    strict : bool, default=False
+        Raise :class:`~rpa_candidates.DataQualityError` on the first row that would be
+        rejected instead of counting it.
+    ambiguous : {"earliest", "latest"}, default="earliest"
+        Reading of local times in the repeated hour when summer time ends.
+    pseudonymize : bool, default=True
+        Replace case ids and staff identifiers (and attribute columns holding staff
+        identifiers) by keyed-hash pseudonyms, see :mod:`rpa_candidates.privacy`.
+    pseudonym_key : str or bytes, default=None
+        Key for stable pseudonyms across exports; default: the environment variable
+        ``RPA_CANDIDATES_PSEUDONYM_KEY``, else a key derived from the log.
+    **reader_options
+        ``encoding``, ``delimiter`` (CSV; sniffed when absent), ``sheet`` (Excel),
+        ``xes_reader`` (``"auto"``, ``"rustxes"``, ``"pm4py"``).
+
+    Returns
+    -------
+    EventLog
+        One row per activity instance: a lifecycle log's start and complete events are
+        paired; ``log.quality`` accounts for every input row
+        (``rows_read = rows_used + Σ rejected``).
+
+    Raises
+    ------
+    LogFormatError
+        The source cannot be read (missing file, unknown or broken format).
+    ColumnMappingError
+        A role's column does not exist or cannot be guessed.
+    DataQualityError
+        ``strict=True`` and a row would be rejected.
+
+    Examples
+    --------
+    >>> import rpa_candidates as rc
+    >>> log = rc.read_log("sample_logs/receipt.xes.gz")
+    >>> log.n_cases
+    1434
+    """
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise ParameterError(
+            f"Unknown time zone {tz!r}; give an IANA name such as 'Europe/Berlin' or 'UTC'."
+        ) from error
+    if ambiguous not in ("earliest", "latest"):
+        raise ParameterError(f"ambiguous={ambiguous!r}; expected 'earliest' or 'latest'.")
+    given = {
+        "case": case,
+        "activity": activity,
+        "timestamp": timestamp,
+        "start_timestamp": start_timestamp,
+        "resource": resource,
+        "lifecycle": lifecycle,
+    }
+    raw = read_source(source, **reader_options)
+    norm = normalize(raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict)
+    frame = norm.frame
+    details = {**raw.details, **norm.details, "tz": tz}
+    attributes = [c for c in frame.columns if c not in (*CANONICAL, "row")]
+    if raw.text_only and attributes:
+        frame, numeric = coerce_numeric_columns(frame, attributes)
+        if numeric:
+            details["numeric_columns"] = numeric
+    frame = frame.with_columns(
+        utc_offset_seconds(frame.get_column("ts"), tz=tz).alias("utc_offset")
+    )
+    frame = frame.select(*CANONICAL, *attributes).sort(
+        ["case_id", "ts", "start_ts", "row"], nulls_last=False
+    )
+    identities: dict[str, dict[str, str]] = {}
+    if pseudonymize:
+        frame, identities, hidden = _pseudonymize(frame, attributes, pseudonym_key)
+        details["pseudonymized"] = ["case_id", "resource", *hidden]
+    else:
+        details["pseudonymized"] = []
+    quality = _quality(raw, norm, frame, details)
+    if quality.rows_read != quality.rows_used + quality.rows_rejected:
+        raise RpaCandidatesError(
+            f"Internal accounting error: {quality.rows_read} rows read, {quality.rows_used} "
+            f"used, {quality.rows_rejected} rejected. Please report this with the log's shape."
+        )
+    if quality.rows_rejected:
+        top = ", ".join(f"{n:,} {REJECTION_REASONS[r][0]}" for r, n in quality.rejected.items())
+        warnings.warn(
+            f"{quality.rows_rejected:,} of {quality.rows_read:,} rows not used ({top}); "
+            "see log.quality.summary() and log.quality.rejected_rows.",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    return EventLog(frame, quality, tz=tz, identities=identities)
+
+
+def _pseudonymize(
+    frame: pl.DataFrame, attributes: list[str], key: str | bytes | None
+) -> tuple[pl.DataFrame, dict[str, dict[str, str]], list[str]]:
+    staff = set(frame.get_column("resource").drop_nulls().unique().to_list())
+    hidden = []
+    for column in attributes:
+        if frame.schema[column] != pl.String:
+            continue
+        values = set(frame.get_column(column).drop_nulls().unique().to_list())
+        named = normalize_name(column.removeprefix("case:")) in _STAFF_HEADERS
+        if values and (named or len(values & staff) >= 0.5 * len(values)):
+            hidden.append(column)
+    cases = frame.get_column("case_id").unique().to_list()
+    material = [f"c\x00{c}" for c in cases] + [f"r\x00{r}" for r in staff]
+    secret = derive_key(material, key=key)
+    frame, case_ids = pseudonymize_column(frame, "case_id", key=secret, prefix="V-")
+    frame, staff_ids = pseudonymize_column(frame, "resource", key=secret, prefix="MA-")
+    for column in hidden:
+        frame, more = pseudonymize_column(frame, column, key=secret, prefix="MA-")
+        staff_ids.update(more)
+    return frame, {"case_id": case_ids, "resource": staff_ids}, hidden
+
+
+def _quality(raw, norm, frame: pl.DataFrame, details: dict[str, Any]) -> DataQuality:
+    counts = dict(norm.rejected_rows.group_by("reason").len().iter_rows())
+    rejected = {r: int(counts[r]) for r in REJECTION_REASONS if r in counts}
+    if len(frame):
+        first = frame.select(pl.min_horizontal(pl.col("start_ts").min(), pl.col("ts").min())).item()
+        last = frame.get_column("ts").max()
+        start = datetime.fromtimestamp(first, tz=UTC)
+        end = datetime.fromtimestamp(last, tz=UTC)
+    else:
+        start = end = None
+    quality = DataQuality(
+        source=raw.source,
+        format=raw.format,
+        reader=raw.reader,
+        rows_read=norm.rows_read,
+        rows_used=norm.rows_used,
+        rejected=rejected,
+        adjusted=norm.adjusted,
+        columns=dict(norm.roles.columns),
+        column_source=dict(norm.roles.how),
+        details=details,
+        events=len(frame),
+        cases=frame.get_column("case_id").n_unique(),
+        activities=frame.get_column("activity").n_unique(),
+        resources=frame.get_column("resource").drop_nulls().n_unique(),
+        start=start,
+        end=end,
+        _rejected_rows=norm.rejected_rows,
+    )
+    quality.warnings.extend(_warnings(quality, frame))
+    return quality
+
+
+def _warnings(q: DataQuality, frame: pl.DataFrame) -> list[QualityWarning]:
+    out = []
+    if q.events == 0:
+        out.append(
+            QualityWarning(
+                "empty_log",
+                "No usable row: every row was rejected (see the reasons above).",
+                "Keine verwendbare Zeile: alle Zeilen wurden verworfen (Gründe siehe oben).",
+            )
+        )
+        return out
+    days = q.span_days
+    if days < 365:
+        out.append(
+            QualityWarning(
+                "short_span",
+                f"The log covers only {days:.0f} days; yearly figures are extrapolated "
+                "from it and seasonal effects may be missed.",
+                f"Das Protokoll umfasst nur {days:.0f} Tage; Jahreswerte werden "
+                "hochgerechnet, saisonale Schwankungen fehlen womöglich.",
+            )
+        )
+    share = q.rows_rejected / q.rows_read if q.rows_read else 0.0
+    if share > 0.05:
+        out.append(
+            QualityWarning(
+                "many_rejected",
+                f"{share:.0%} of the rows were rejected; check the export before relying on "
+                "the figures.",
+                f"{share:.0%} der Zeilen wurden verworfen; bitte den Export prüfen, bevor "
+                "die Zahlen verwendet werden.",
+            )
+        )
+    guessed = {r: c for r, c in q.columns.items() if q.column_source.get(r) == "guessed"}
+    if guessed:
+        out.append(
+            QualityWarning(
+                "guessed_columns",
+                f"Column roles were guessed: {guessed!r}. Check them or pass them to read_log.",
+                f"Spaltenrollen wurden erkannt: {guessed!r}. Bitte prüfen oder angeben.",
+            )
+        )
+    now = datetime.now(tz=UTC).timestamp()
+    odd = int(((frame.get_column("ts") < 946684800) | (frame.get_column("ts") > now)).sum())
+    if odd:
+        out.append(
+            QualityWarning(
+                "implausible_dates",
+                f"{odd:,} timestamps lie before 2000 or in the future; check the export.",
+                f"{odd:,} Zeitstempel liegen vor 2000 oder in der Zukunft; bitte prüfen.",
+            )
+        )
+    if "resource" not in q.columns:
+        out.append(
+            QualityWarning(
+                "no_resource",
+                "The log has no resource column: handling times can only be estimated from "
+                "the gaps within a case, which include waiting time.",
+                "Das Protokoll hat keine Bearbeiter-Spalte: Bearbeitungszeiten lassen sich nur "
+                "aus Abständen im Vorgang schätzen, die Wartezeit enthalten.",
+            )
+        )
+    return out
