@@ -132,7 +132,9 @@ def main() -> None:
     for fmt, ours, theirs in pairs:
         a, b = _measure(ours, files[fmt]), _measure(theirs, files[fmt])
         for r in (a, b):
-            print(f"{fmt:<8} {r['kind']:<14} {r['rows']:>10,} {r['seconds']:>9.2f} {r['peak_mb']:>8,}")
+            print(
+                f"{fmt:<8} {r['kind']:<14} {r['rows']:>10,} {r['seconds']:>9.2f} {r['peak_mb']:>8,}"
+            )
         ratio_t = b["seconds"] / a["seconds"]
         ratio_m = b["peak_mb"] / a["peak_mb"]
         print(f"{'':<8} {'pm4py / rc':<14} {'':>10} {ratio_t:>8.1f}x {ratio_m:>7.1f}x")

@@ -12,7 +12,8 @@ def test_demo_prints_summary_and_quality(capsys):
     assert main(["demo", "--lang", "de"]) == 0
     out = capsys.readouterr().out
     assert "wohngeld_export.csv" in out
-    assert "Zeilen:" in out and "gelesen" in out
+    assert "Zeilen:" in out
+    assert "gelesen" in out
     assert "Antrag erfassen" in out
 
 
@@ -23,7 +24,18 @@ def test_analyze_english_with_explicit_columns(tmp_path, capsys):
         encoding="utf-8",
     )
     code = main(
-        ["analyze", str(path), "--case", "Fall", "--activity", "Schrittname", "--timestamp", "Wann", "--lang", "en"]
+        [
+            "analyze",
+            str(path),
+            "--case",
+            "Fall",
+            "--activity",
+            "Schrittname",
+            "--timestamp",
+            "Wann",
+            "--lang",
+            "en",
+        ]
     )
     assert code == 0
     out = capsys.readouterr().out

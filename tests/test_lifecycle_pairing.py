@@ -78,7 +78,7 @@ def test_upper_case_transitions_and_fifo_order():
 
 
 def _reference_fifo(events):
-    """Plain-Python FIFO matching: (start_time, complete_time) pairs, open starts, lone completes."""
+    """Plain-Python FIFO: (start, complete) pairs, open starts, lone completes."""
     open_starts: deque = deque()
     pairs, lone = [], 0
     for time, kind in sorted(events, key=lambda e: (e[0], 0 if e[1] == "start" else 1)):

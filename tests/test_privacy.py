@@ -16,7 +16,7 @@ FRAME = pd.DataFrame(
         "case": ["A-001", "A-001", "A-002", "A-003"],
         "activity": ["Erfassen", "Prüfen", "Erfassen", "Prüfen"],
         "time": ["2025-01-02 09:00", "2025-01-02 09:30", "2025-01-03 10:00", "2025-01-03 11:00"],
-        "user": STAFF + ["Sabine Müller"],
+        "user": [*STAFF, "Sabine Müller"],
         "case:responsible": ["Jörg Weiß", "Jörg Weiß", "Ayşe Yılmaz", "Sabine Müller"],
         "note": ["ok", "ok", "ok", "ok"],
     }

@@ -16,7 +16,12 @@ GERMAN = pd.DataFrame(
         "Vorgangsnummer": ["0042", "0042", "0043", "0043"],
         "Tätigkeit": ["Antrag erfassen", "Bescheid drucken", "Antrag erfassen", "Prüfen"],
         "Bearbeiter": ["Sabine Müller", "SYS_DRUCK", "Jörg Weiß", "Jörg Weiß"],
-        "Zeitstempel": ["03.02.2025 09:05", "03.02.2025 09:40:10", "04.02.2025 14:00", "05.02.2025 08:00"],
+        "Zeitstempel": [
+            "03.02.2025 09:05",
+            "03.02.2025 09:40:10",
+            "04.02.2025 14:00",
+            "05.02.2025 08:00",
+        ],
         "Betrag": ["1.234,50", "1.234,50", "99,00", "99,00"],
     }
 )
@@ -151,7 +156,9 @@ def test_strict_raises_on_first_rejection_naming_row_and_value():
 
 def test_missing_column_error_lists_columns_and_closest_match():
     frame = pd.DataFrame({"Vorgang": ["a"], "Taetigkeiten": ["X"], "Zeitstempel": ["2025-01-02"]})
-    with pytest.raises(rc.ColumnMappingError, match=r"'Tätigkeit' does not exist.*Did you mean 'Taetigkeiten'"):
+    with pytest.raises(
+        rc.ColumnMappingError, match=r"'Tätigkeit' does not exist.*Did you mean 'Taetigkeiten'"
+    ):
         rc.read_log(frame, activity="Tätigkeit")
     frame = pd.DataFrame({"Vorgang": ["a"], "Schrittname": ["X"], "Zeitstempel": ["2025-01-02"]})
     with pytest.raises(rc.ColumnMappingError, match=r"No activity column found.*'Schrittname'"):
@@ -178,8 +185,13 @@ def test_dst_gap_and_repeated_hour_are_repaired_and_counted():
     ts = log.frame.sort("row")["ts"].to_list()
     assert ts[0] == pd.Timestamp("2025-03-30T01:30:00Z").timestamp()  # offset before the switch
     assert ts[2] == pd.Timestamp("2025-10-26T00:30:00Z").timestamp()  # earliest: still CEST
-    latest = rc.read_log(frame, case="case", activity="activity", timestamp="time", ambiguous="latest")
-    assert latest.frame.sort("row")["ts"].to_list()[2] == pd.Timestamp("2025-10-26T01:30:00Z").timestamp()
+    latest = rc.read_log(
+        frame, case="case", activity="activity", timestamp="time", ambiguous="latest"
+    )
+    assert (
+        latest.frame.sort("row")["ts"].to_list()[2]
+        == pd.Timestamp("2025-10-26T01:30:00Z").timestamp()
+    )
 
 
 @pytest.mark.parametrize(
@@ -188,7 +200,9 @@ def test_dst_gap_and_repeated_hour_are_repaired_and_counted():
         (lambda p: p / "missing.csv", "No file at"),
         (lambda p: p, "is a directory"),
         (lambda p: (p / "log.xls").write_bytes(b"\xd0\xcf\x11\xe0") and p / "log.xls", r"\.xls"),
-        (lambda p: (p / "x.xes").write_text("<log><trace><event>") and p / "x.xes", "well-formed"),
+        (lambda p: (p / "x.xes").write_text("<log><trace><event>") and p / "x.xes", "truncated"),
+        (lambda p: (p / "x.xes").write_text("<log></log>") and p / "x.xes", "without any event"),
+        (lambda p: (p / "x.xes").write_text("<log><trace></log>") and p / "x.xes", "well-formed"),
     ],
 )
 def test_unreadable_sources_raise_log_format_error(tmp_path, make, message):

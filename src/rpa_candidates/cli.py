@@ -76,7 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             options = {
                 key: getattr(args, key)
-                for key in ("case", "activity", "timestamp", "start_timestamp", "resource", "lifecycle")
+                for key in (
+                    "case",
+                    "activity",
+                    "timestamp",
+                    "start_timestamp",
+                    "resource",
+                    "lifecycle",
+                )
                 if getattr(args, key) is not None
             }
             _summarise(args.log, args.lang, {**options, "tz": args.tz})

@@ -14,6 +14,8 @@ import gzip
 import os
 import re
 import tempfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,44 @@ def _head(path: Path) -> bytes:
             f"{path.name!r} cannot be read as (gzipped) XES: {error}. Check that the file is "
             "complete (gzip -t tests a .gz file)."
         ) from error
+
+
+def _tail(path: Path, size: int = 4096) -> bytes:
+    """The last ``size`` bytes of the (decompressed) document, streamed without keeping it."""
+    with path.open("rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        if not gzipped:
+            handle.seek(max(0, path.stat().st_size - size))
+            return handle.read()
+        handle.seek(0)
+        inflate = zlib.decompressobj(wbits=47)  # gzip or zlib header, automatic
+        tail = b""
+        try:
+            while chunk := handle.read(1 << 22):
+                tail = (tail + inflate.decompress(chunk))[-size:]
+                while inflate.eof and inflate.unused_data:  # concatenated gzip members
+                    rest = inflate.unused_data
+                    inflate = zlib.decompressobj(wbits=47)
+                    tail = (tail + inflate.decompress(rest))[-size:]
+        except zlib.error as error:
+            raise LogFormatError(
+                f"{path.name!r} is a damaged gzip file ({error}). Re-export or re-copy it."
+            ) from error
+        if not inflate.eof:
+            raise LogFormatError(
+                f"{path.name!r} is a truncated gzip file (the compressed stream ends early). "
+                "Re-export or re-copy it; no event of it was read."
+            )
+        return tail
+
+
+def _check_tail(path: Path) -> None:
+    """Refuse a document cut off at an element boundary (rustxes would read it partially)."""
+    if not _tail(path).rstrip().endswith(b"</log>"):
+        raise LogFormatError(
+            f"{path.name!r} does not end with </log>: the XES file is truncated or not XES. "
+            "Re-export it from the source system; no event of it was read."
+        )
 
 
 def _check_head(path: Path, head: bytes) -> bool:
@@ -125,8 +165,13 @@ def read_xes(path: Path, *, reader: str = "auto", **options: Any):
             used = "rustxes"
         except ImportError:
             used = "pm4py"
+    # The tail check inflates the whole stream; it runs beside the parser (both release
+    # the GIL), so it costs no wall time on two cores.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tail_check = pool.submit(_check_tail, path)
+        frame = _rustxes(path) if used == "rustxes" else _pm4py(path)
+        tail_check.result()
     if used == "rustxes":
-        frame = _rustxes(path)
         # rustxes returns naive UTC instants; dates written without offset are local time.
         zone = None if naive_dates else "UTC"
         frame = frame.with_columns(
@@ -134,7 +179,7 @@ def read_xes(path: Path, *, reader: str = "auto", **options: Any):
             for c, dtype in frame.schema.items()
             if isinstance(dtype, pl.Datetime)
         )
-    else:
-        frame = _pm4py(path)
+    if frame.height == 0:
+        raise LogFormatError(f"{path.name!r} is a well-formed XES document without any event.")
     details = {"naive_dates_read_as_local_time": naive_dates}
     return RawTable(_with_row_index(frame), path.name, "xes", used, details=details)
