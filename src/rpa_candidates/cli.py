@@ -7,6 +7,7 @@ own error, printed without a traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -48,7 +49,8 @@ def _summarise(path: Path, lang: str, options: dict) -> None:
     title = "Tätigkeiten (Ausführungen)" if lang == "de" else "activities (executions)"
     print(f"\n{title}:")
     for activity, n in counts.iter_rows():
-        print(f"  {n:>8,}  {activity}")
+        number = f"{n:,}".replace(",", ".") if lang == "de" else f"{n:,}"
+        print(f"  {number:>8}  {activity}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RpaCandidatesError as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)
         return 3
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
     return 0
 
 

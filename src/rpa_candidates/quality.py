@@ -189,44 +189,44 @@ class DataQuality:
         return pd.DataFrame(items, columns=["item", "rows", "meaning"])
 
     def summary(self, lang: Literal["de", "en"] = "en") -> str:
-        """A few plain-text lines for a terminal."""
+        """A few plain-text lines for a terminal (German number format for ``"de"``)."""
         de = lang == "de"
+
+        def n(value: int) -> str:
+            text = f"{value:,}"
+            return text.replace(",", ".") if de else text
+
         lines = [
             f"{'Quelle' if de else 'source'}: {self.source} ({self.format}, {self.reader})",
             (
-                f"Zeilen: {self.rows_read:,} gelesen, {self.rows_used:,} verwendet, "
-                f"{self.rows_rejected:,} verworfen"
+                f"Zeilen: {n(self.rows_read)} gelesen, {n(self.rows_used)} verwendet, "
+                f"{n(self.rows_rejected)} verworfen"
                 if de
-                else f"rows: {self.rows_read:,} read, {self.rows_used:,} used, "
-                f"{self.rows_rejected:,} rejected"
+                else f"rows: {n(self.rows_read)} read, {n(self.rows_used)} used, "
+                f"{n(self.rows_rejected)} rejected"
             ),
         ]
-        for code, n in self.rejected.items():
-            lines.append(f"  - {n:,} {REJECTION_REASONS[code][1 if de else 0]}")
-        for code, n in self.adjusted.items():
-            lines.append(f"  ~ {n:,} {ADJUSTMENTS[code][1 if de else 0]}")
+        for code, count in self.rejected.items():
+            lines.append(f"  - {n(count)} {REJECTION_REASONS[code][1 if de else 0]}")
+        for code, count in self.adjusted.items():
+            lines.append(f"  ~ {n(count)} {ADJUSTMENTS[code][1 if de else 0]}")
         roles = ", ".join(
             f"{role}={column!r}{'*' if self.column_source.get(role) == 'guessed' else ''}"
             for role, column in self.columns.items()
         )
-        lines.append(
-            f"{'Spalten' if de else 'columns'} (*{'geraten' if de else 'guessed'}): {roles}"
-        )
+        guessed = "geraten" if de else "guessed"
+        lines.append(f"{'Spalten' if de else 'columns'} (*{guessed}): {roles}")
         period = (
             f"{self.start:%Y-%m-%d} .. {self.end:%Y-%m-%d} ({self.span_days:.0f} d)"
             if self.start and self.end
             else "-"
         )
         lines.append(
-            (
-                f"{self.events:,} Ausführungen, {self.cases:,} Vorgänge, "
-                f"{self.activities:,} Tätigkeiten, Zeitraum {period}"
-            )
+            f"{n(self.events)} Ausführungen, {n(self.cases)} Vorgänge, "
+            f"{n(self.activities)} Tätigkeiten, Zeitraum {period}"
             if de
-            else (
-                f"{self.events:,} activity instances, {self.cases:,} cases, "
-                f"{self.activities:,} activities, period {period}"
-            )
+            else f"{n(self.events)} activity instances, {n(self.cases)} cases, "
+            f"{n(self.activities)} activities, period {period}"
         )
         lines += [f"! {w.message(lang)}" for w in self.warnings]
         return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""Assemble the registered indicators into one table per activity."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import narwhals as nw
+import pandas as pd
+
+from .. import engine
+from ._registry import _ENTRIES, CATALOG, Context
+
+if TYPE_CHECKING:
+    from ..eventlog import EventLog
+
+__all__ = ["activity_features", "make_context"]
+
+
+def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Context:
+    """Log-level facts: cases, span in years (at least one day), dominant end activity."""
+    ends = (
+        prepared.filter(nw.col("next_activity").is_null())
+        .group_by("activity")
+        .agg(nw.len().alias("n"))
+        .sort(["n", "activity"], descending=[True, False])
+        .head(1)
+        .collect()
+        .to_pandas()
+    )
+    return Context(
+        n_cases=log.n_cases,
+        span_years=max(log.span.days, 1.0) / 365.25,
+        dominant_end=str(ends["activity"].iloc[0]) if len(ends) else None,
+        options=dict(options),
+    )
+
+
+def _to_pandas(frame: Any) -> pd.DataFrame:
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    if isinstance(frame, nw.LazyFrame):
+        return frame.collect().to_pandas()
+    if isinstance(frame, nw.DataFrame):
+        return frame.to_pandas()
+    return nw.from_native(frame).lazy().collect().to_pandas()
+
+
+def activity_features(
+    log: EventLog,
+    *,
+    handling_times: Mapping[str, float] | None = None,
+    automation: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Compute every indicator of :data:`CATALOG` for every activity of ``log``.
+
+    Parameters
+    ----------
+    log : EventLog
+        A log from :func:`rpa_candidates.read_log`.
+    handling_times : mapping, default=None
+        Standard handling times in minutes per activity (e.g. from a workshop or the
+        Destatis Zeitwerttabelle, see :func:`rpa_candidates.timing.standard_times`); they
+        win over every estimate and the activity's ``handling_source`` becomes ``"given"``.
+    automation : mapping, default=None
+        Options of :func:`rpa_candidates.resources.classify_resources` (``patterns``,
+        ``overrides``) that decide which resources count as automated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per activity; ``activity`` then one column per :data:`CATALOG` entry, in
+        catalogue order. Missing values (an indicator that cannot be computed for an
+        activity, e.g. handling time without any estimate) are NaN.
+
+    Examples
+    --------
+    >>> import rpa_candidates as rc
+    >>> log = rc.read_log(rc.synth.simulate("wohngeld", n_cases=60, seed=1).events)
+    >>> features = rc.activity_features(log)
+    >>> set(features.columns) == {"activity", *rc.features.CATALOG}
+    True
+    """
+    from ..resources import classify_resources
+
+    prepared = engine.prepare_events(log)
+    classification = classify_resources(log, **dict(automation or {}))
+    ctx = make_context(
+        log,
+        prepared,
+        handling_times=dict(handling_times or {}),
+        resources=classification,
+    )
+    aggregations = [e for e in _ENTRIES if e.kind == "agg"]
+    result = _to_pandas(
+        prepared.group_by("activity").agg(
+            *[e.function(ctx).alias(e.columns[0]) for e in aggregations]
+        )
+    )
+    for entry in (e for e in _ENTRIES if e.kind == "table"):
+        table = _to_pandas(entry.function(prepared, ctx))
+        result = result.merge(table[["activity", *entry.columns]], on="activity", how="left")
+    result = result[["activity", *CATALOG]]
+    return result.sort_values("activity", kind="stable").reset_index(drop=True)
