@@ -94,8 +94,7 @@ def pseudonym_map(values: Iterable[str], *, key: bytes, prefix: str) -> dict[str
     """
     distinct = sorted(set(values))
     digests = [
-        hmac.new(key, v.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
-        for v in distinct
+        hmac.digest(key, v.encode("utf-8", "surrogatepass"), "sha256").hex() for v in distinct
     ]
     digits = _MIN_DIGITS
     while len({d[:digits] for d in digests}) < len(digests):

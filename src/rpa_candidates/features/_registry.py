@@ -106,14 +106,15 @@ _FIELD = re.compile(r"^\s*(Formula|Unit|Direction):\s*(.+)$")
 def _parse_block(lines: list[str], name: str) -> tuple[str, str, str, str]:
     description = lines[0].strip()
     found: dict[str, str] = {}
-    current = None
+    current, indent = None, 0
     for line in lines[1:]:
         match = _FIELD.match(line)
+        depth = len(line) - len(line.lstrip())
         if match:
-            current = match.group(1)
+            current, indent = match.group(1), depth
             found[current] = match.group(2).strip()
-        elif current == "Formula" and line.strip() and line.startswith(" " * 8):
-            found["Formula"] += " " + line.strip()
+        elif current == "Formula" and line.strip() and depth > indent:
+            found["Formula"] += " " + line.strip()  # a continued formula line
         else:
             current = None
     missing = {"Formula", "Unit", "Direction"} - set(found)
@@ -180,3 +181,46 @@ def indicator(
         return function
 
     return register
+
+
+def catalog_frame() -> Any:
+    """:data:`CATALOG` as a pandas DataFrame, one row per indicator."""
+    import pandas as pd
+
+    return pd.DataFrame([entry.as_dict() for entry in CATALOG.values()])
+
+
+def catalog_markdown() -> str:
+    """The catalogue as the Markdown of ``docs/indicators.md`` (see docs/make_indicators.py)."""
+    lines = [
+        "# Indicator catalogue",
+        "",
+        "Generated from `rpa_candidates.features.CATALOG` by `python docs/make_indicators.py`;",
+        "a test fails when this file and the catalogue differ. Every column of",
+        "`rc.activity_features(log)` is one row here. Direction: `+` a higher value speaks for",
+        "automation, `-` against, `0` descriptive, `flag` a 0/1 signal.",
+        "",
+    ]
+    families: dict[str, list[Indicator]] = {}
+    for entry in CATALOG.values():
+        families.setdefault(entry.family, []).append(entry)
+    for family, entries in families.items():
+        sources = list(dict.fromkeys(e.source for e in entries))
+        lines += [f"## {family}", ""]
+        lines += [
+            f"Source{f' ({i + 1})' if len(sources) > 1 else ''}: {source}  "
+            for i, source in enumerate(sources)
+        ]
+        lines += [
+            "",
+            "| indicator | meaning | formula | unit | direction |",
+            "|---|---|---|---|---|",
+        ]
+        for e in entries:
+            formula = e.formula.replace("|", "\\|")
+            note = "" if len(sources) == 1 else f" ({sources.index(e.source) + 1})"
+            lines.append(
+                f"| `{e.name}`{note} | {e.description} | {formula} | {e.unit} | {e.direction} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
