@@ -3,17 +3,20 @@
 Import as ``import rpa_candidates as rc``; the public verbs are listed in ``__all__``.
 """
 
-from . import synth
+from . import features, synth, timing
 from .errors import (
     ColumnMappingError,
     DataQualityError,
     DataQualityWarning,
     LogFormatError,
     ParameterError,
+    RenderingWarning,
     RpaCandidatesError,
 )
 from .eventlog import EventLog, Span
+from .features import activity_features
 from .io import read_log
+from .mining import ProcessModel, discover
 from .quality import DataQuality
 
 __version__ = "0.1.0"
@@ -26,9 +29,15 @@ __all__ = [
     "EventLog",
     "LogFormatError",
     "ParameterError",
+    "ProcessModel",
+    "RenderingWarning",
     "RpaCandidatesError",
     "Span",
     "__version__",
+    "activity_features",
+    "discover",
+    "features",
     "read_log",
     "synth",
+    "timing",
 ]

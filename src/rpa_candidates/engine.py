@@ -36,15 +36,31 @@ if TYPE_CHECKING:
 
     from .eventlog import EventLog
 
-__all__ = ["backend", "collect", "events", "prepare_events"]
+__all__ = [
+    "any_not_null",
+    "backend",
+    "collect",
+    "count_rows",
+    "count_unique",
+    "events",
+    "is_spark",
+    "pm4py_frame",
+    "prepare_events",
+    "value_counts",
+]
 
 CASE_ORDER = ["ts", "row"]
 DAY = 86400.0
 
 
+def is_spark(frame: Any) -> bool:
+    """True for a pyspark DataFrame (classic or Spark Connect)."""
+    return type(frame).__module__.startswith("pyspark")
+
+
 def backend(log: EventLog) -> Literal["polars", "spark"]:
     """``"spark"`` when the log's canonical frame is a pyspark DataFrame, else ``"polars"``."""
-    return "spark" if type(log.frame).__module__.startswith("pyspark") else "polars"
+    return "spark" if is_spark(log.frame) else "polars"
 
 
 def events(log: EventLog) -> nw.LazyFrame:
@@ -61,6 +77,58 @@ def collect(frame: nw.LazyFrame, *, sort: str | list[str] | None = "activity") -
     if sort is not None:
         result = result.sort_values(sort, kind="stable").reset_index(drop=True)
     return result
+
+
+def count_rows(log: EventLog) -> int:
+    """Rows of the canonical frame (activity instances)."""
+    if backend(log) == "polars":
+        return log.frame.height
+    return int(log.frame.count())
+
+
+def count_unique(log: EventLog, column: str, *, drop_nulls: bool = False) -> int:
+    """Distinct values of a column (null counts as one value unless ``drop_nulls``)."""
+    frame = events(log).select(column)
+    if drop_nulls:
+        frame = frame.filter(~nw.col(column).is_null())
+    return int(frame.select(nw.col(column).n_unique()).collect().item())
+
+
+def any_not_null(log: EventLog, column: str) -> bool:
+    """True when at least one value of the column is not null."""
+    return int(events(log).select(nw.col(column).count()).collect().item()) > 0
+
+
+def value_counts(log: EventLog, column: str) -> pd.DataFrame:
+    """``column`` and ``n``: rows per value, most frequent first (ties by value)."""
+    counts = events(log).group_by(column).agg(nw.len().alias("n"))
+    return collect(counts.sort(["n", column], descending=[True, False]), sort=None)
+
+
+def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
+    """The canonical frame as pandas with pm4py's column names and UTC timestamps.
+
+    ``utc_offset`` and ``row`` are dropped, ``ts`` and ``start_ts`` become
+    ``datetime64[us, UTC]``, and text columns hold Python strings (None for missing).
+    A Spark frame is collected to the driver through Arrow: the whole log must fit there.
+    """
+    import polars as pl
+
+    frame = log.frame
+    if backend(log) == "spark":
+        frame = pl.from_arrow(frame.toArrow())
+    frame = frame.drop("utc_offset", "row")
+    frame = frame.with_columns(
+        pl.from_epoch((pl.col(c) * 1_000_000).round(0).cast(pl.Int64), time_unit="us")
+        .dt.replace_time_zone("UTC")
+        .alias(c)
+        for c in ("ts", "start_ts")
+    ).rename(names)
+    out = frame.to_pandas()
+    for column, dtype in frame.schema.items():
+        if dtype == pl.String:
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    return out
 
 
 def prepare_events(log: EventLog) -> nw.LazyFrame:
@@ -81,7 +149,6 @@ def prepare_events(log: EventLog) -> nw.LazyFrame:
         nw.col("ts").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_case_ts"),
         nw.col("resource").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_resource"),
         nw.len().over("case_id").alias("case_events"),
-        nw.col("activity").last().over("case_id", order_by=CASE_ORDER).alias("case_last"),
         nw.col("ts").shift(1).over("resource", order_by=CASE_ORDER).alias("_prev_resource_ts"),
         nw.col("local_day")
         .shift(1)
@@ -91,6 +158,13 @@ def prepare_events(log: EventLog) -> nw.LazyFrame:
     )
     has_resource = ~nw.col("resource").is_null()
     return frame.with_columns(
+        # the case's only instance without a successor is its last (``last()`` over an
+        # ordered window is not portable to Spark)
+        nw.when(nw.col("next_activity").is_null())
+        .then(nw.col("activity"))
+        .max()
+        .over("case_id")
+        .alias("case_last"),
         nw.when(has_resource).then(nw.col("_prev_resource_ts")).alias("prev_resource_ts"),
         nw.when(has_resource).then(nw.col("_prev_resource_day")).alias("prev_resource_day"),
         nw.when(has_resource)

@@ -13,6 +13,7 @@ __all__ = [
     "DataQualityWarning",
     "LogFormatError",
     "ParameterError",
+    "RenderingWarning",
     "RpaCandidatesError",
 ]
 
@@ -42,3 +43,7 @@ class ParameterError(RpaCandidatesError, ValueError):
 
 class DataQualityWarning(UserWarning):
     """Something in the data deserves the analyst's attention (it is also in ``.quality``)."""
+
+
+class RenderingWarning(DataQualityWarning):
+    """An output was produced by a fallback (e.g. Graphviz failed, matplotlib drew the map)."""

@@ -6,10 +6,11 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
-import polars as pl
 
+from . import engine
 from .quality import DataQuality
 
 __all__ = ["EventLog", "Span"]
@@ -52,9 +53,11 @@ class EventLog:
 
     Parameters
     ----------
-    frame : polars.DataFrame
+    frame : polars.DataFrame or pyspark.sql.DataFrame
         The canonical table: ``case_id``, ``activity``, ``resource``, ``ts``, ``start_ts``
-        (UTC epoch seconds), ``utc_offset`` (seconds), ``row``, then attributes.
+        (UTC epoch seconds), ``utc_offset`` (seconds), ``row``, then attributes. A Spark
+        frame (from a pyspark DataFrame given to ``read_log``) keeps the features on Spark;
+        the counts below then each run one small Spark job, once.
     quality : DataQuality
         The row accounting of the read.
     tz : str
@@ -68,7 +71,9 @@ class EventLog:
     df : pandas.DataFrame
         pm4py's column names (``case:concept:name``, ``concept:name``, ``time:timestamp``,
         ``start_timestamp``, ``org:resource``, attributes), UTC timestamps and Python
-        string storage, so every pm4py function accepts it.
+        string storage, so every pm4py function accepts it. For a Spark log this collects
+        the whole canonical frame to the driver (``toArrow``), so call it only when the
+        log fits into the driver's memory.
     quality : DataQuality
     n_cases, n_events, n_activities : int
     span : Span
@@ -83,7 +88,7 @@ class EventLog:
 
     def __init__(
         self,
-        frame: pl.DataFrame,
+        frame: Any,
         quality: DataQuality,
         *,
         tz: str = "Europe/Berlin",
@@ -95,52 +100,40 @@ class EventLog:
         self._identities = identities or {}
 
     @property
-    def frame(self) -> pl.DataFrame:
-        """The canonical table (polars) that the feature engine reads."""
+    def frame(self) -> Any:
+        """The canonical table (polars, or pyspark for a Spark log) the feature engine reads."""
         return self._frame
 
     @cached_property
     def df(self) -> pd.DataFrame:
-        frame = self._frame.drop("utc_offset", "row")
-        frame = frame.with_columns(
-            pl.from_epoch((pl.col(c) * 1_000_000).round(0).cast(pl.Int64), time_unit="us")
-            .dt.replace_time_zone("UTC")
-            .alias(c)
-            for c in ("ts", "start_ts")
-        ).rename(PM4PY_NAMES)
-        out = frame.to_pandas()
-        for column, dtype in frame.schema.items():
-            if dtype == pl.String:
-                out[column] = out[column].astype(object).where(out[column].notna(), None)
-        return out
+        return engine.pm4py_frame(self, PM4PY_NAMES)
 
-    @property
+    @cached_property
     def n_events(self) -> int:
         """Activity instances (a paired start/complete counts once)."""
-        return self._frame.height
+        return engine.count_rows(self)
 
-    @property
+    @cached_property
     def n_cases(self) -> int:
-        return self._frame.get_column("case_id").n_unique()
+        return engine.count_unique(self, "case_id")
 
-    @property
+    @cached_property
     def n_activities(self) -> int:
-        return self._frame.get_column("activity").n_unique()
+        return engine.count_unique(self, "activity")
 
     @property
     def activities(self) -> list[str]:
         """Activities, most frequent first (ties by name)."""
-        counts = (
-            self._frame.group_by("activity")
-            .len()
-            .sort(["len", "activity"], descending=[True, False])
-        )
-        return counts.get_column("activity").to_list()
+        return list(self._activities)
 
-    @property
+    @cached_property
+    def _activities(self) -> tuple[str, ...]:
+        return tuple(engine.value_counts(self, "activity")["activity"].tolist())
+
+    @cached_property
     def has_start_timestamps(self) -> bool:
         """True when at least one instance has a start time (lifecycle or interval log)."""
-        return bool(self._frame.get_column("start_ts").is_not_null().any())
+        return engine.any_not_null(self, "start_ts")
 
     @property
     def span(self) -> Span:

@@ -47,9 +47,10 @@ def read_log(
 
     Parameters
     ----------
-    source : str, os.PathLike, pandas.DataFrame or polars.DataFrame
+    source : str, os.PathLike, pandas.DataFrame, polars.DataFrame or pyspark DataFrame
         A path to ``.xes``, ``.xes.gz``, ``.csv``, ``.csv.gz`` (also ``.tsv``, ``.txt``),
-        ``.parquet`` or ``.xlsx``, or a DataFrame (never modified).
+        ``.parquet`` or ``.xlsx``, or a DataFrame (never modified). A pyspark DataFrame is
+        read on Spark and its log's features run there (see :mod:`rpa_candidates.io.spark`).
     case, activity, timestamp, start_timestamp, resource, lifecycle : str, default=None
         Column of each role. Roles not given are guessed from XES names and common
         German, English and Dutch headers (``Vorgangsnummer``, ``Tätigkeit``,
@@ -111,6 +112,20 @@ def read_log(
         "resource": resource,
         "lifecycle": lifecycle,
     }
+    if type(source).__module__.startswith("pyspark"):
+        from .spark import read_spark
+
+        frame, quality, identities = read_spark(
+            source,
+            given=given,
+            tz=tz,
+            ambiguous=ambiguous,
+            strict=strict,
+            pseudonymize=pseudonymize,
+            pseudonym_key=pseudonym_key,
+            **reader_options,
+        )
+        return _checked(frame, quality, tz=tz, identities=identities)
     raw = read_source(source, **reader_options)
     norm = normalize(raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict)
     frame = norm.frame
@@ -133,6 +148,13 @@ def read_log(
     else:
         details["pseudonymized"] = []
     quality = _quality(raw, norm, frame, details)
+    return _checked(frame, quality, tz=tz, identities=identities)
+
+
+def _checked(
+    frame: Any, quality: DataQuality, *, tz: str, identities: dict[str, dict[str, str]]
+) -> EventLog:
+    """Check the row identity, warn about rejected rows, and wrap the log."""
     if quality.rows_read != quality.rows_used + quality.rows_rejected:
         raise RpaCandidatesError(
             f"Internal accounting error: {quality.rows_read} rows read, {quality.rows_used} "
@@ -144,7 +166,7 @@ def read_log(
             f"{quality.rows_rejected:,} of {quality.rows_read:,} rows not used ({top}); "
             "see log.quality.summary() and log.quality.rejected_rows.",
             DataQualityWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return EventLog(frame, quality, tz=tz, identities=identities)
 
@@ -201,11 +223,14 @@ def _quality(raw, norm, frame: pl.DataFrame, details: dict[str, Any]) -> DataQua
         end=end,
         _rejected_rows=norm.rejected_rows,
     )
-    quality.warnings.extend(_warnings(quality, frame))
+    now = datetime.now(tz=UTC).timestamp()
+    odd = int(((frame.get_column("ts") < 946684800) | (frame.get_column("ts") > now)).sum())
+    quality.warnings.extend(_warnings(quality, odd))
     return quality
 
 
-def _warnings(q: DataQuality, frame: pl.DataFrame) -> list[QualityWarning]:
+def _warnings(q: DataQuality, odd: int) -> list[QualityWarning]:
+    """Log-level findings; ``odd`` counts timestamps before 2000 or in the future."""
     out = []
     if q.events == 0:
         out.append(
@@ -247,8 +272,6 @@ def _warnings(q: DataQuality, frame: pl.DataFrame) -> list[QualityWarning]:
                 f"Spaltenrollen wurden erkannt: {guessed!r}. Bitte prüfen oder angeben.",
             )
         )
-    now = datetime.now(tz=UTC).timestamp()
-    odd = int(((frame.get_column("ts") < 946684800) | (frame.get_column("ts") > now)).sum())
     if odd:
         out.append(
             QualityWarning(

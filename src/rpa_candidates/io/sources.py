@@ -111,9 +111,8 @@ def read_source(source: Any, **options: Any) -> RawTable:
         return RawTable(_with_row_index(frame), "polars DataFrame", "dataframe", "polars")
     if module == "pyspark":
         raise LogFormatError(
-            "A pyspark DataFrame was given, but this version of rpa_candidates reads Spark "
-            "data only after conversion: call read_log(spark_df.toPandas()) or write it to "
-            "Parquet and read the file."
+            "A pyspark DataFrame stays on Spark: read it with rpa_candidates.read_log, "
+            "which runs the normalisation there (rpa_candidates.io.spark)."
         )
     if not isinstance(source, str | os.PathLike):
         raise LogFormatError(

@@ -1,0 +1,457 @@
+"""Handling time: how long a person works on one execution of an activity.
+
+Estimators written once as narwhals expressions over
+:func:`rpa_candidates.engine.prepare_events` (no loop over events or cases):
+
+* ``lifecycle``: ``ts − start_ts`` where the instance has a start;
+* ``resource_gap``: ``ts − prev_resource_ts``, the time since the same resource's previous
+  completion, only within one working session (same local day, ``0 < gap ≤ cap``, no
+  batch, both completions in office hours on an office day, resource not automated): the
+  user-tracking approach Celonis documents for logs without start times [1]_;
+* ``case_gap``: ``ts − prev_case_ts`` within one local day and capped, a last resort that
+  contains the waiting time between the steps and so overstates handling time;
+* ``given``: standard minutes from the user (e.g. :func:`standard_times`), which win.
+
+Each activity takes the first that applies: ``given``; ``lifecycle`` if at least
+``min_start_share`` of its executions have a start; ``resource_gap`` if it has at least
+``min_resource_gaps`` valid gaps covering ``min_resource_gap_share`` of its executions;
+else ``case_gap``. Defaults: ``data/timing.toml``; method and measured error:
+``docs/handling-time.md``.
+
+References
+----------
+.. [1] Celonis Product Documentation, "Processing Times" (Digital Twin extraction),
+   "Processing Times estimation with User ID", https://docs.celonis.com/en/processing-times.html
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from . import engine
+from ._data import load_toml as _data
+from .errors import DataQualityWarning, ParameterError
+from .zeitwerte import standard_time, standard_times
+
+if TYPE_CHECKING:
+    from .eventlog import EventLog
+    from .features import Context
+
+__all__ = [
+    "SOURCES",
+    "TimingSettings",
+    "handling_times",
+    "instance_handling",
+    "load_settings",
+    "standard_time",
+    "standard_times",
+    "summarise",
+]
+
+#: The values of ``handling_source``, in order of preference after ``given``.
+SOURCES = ("given", "lifecycle", "resource_gap", "case_gap")
+
+
+@dataclass(frozen=True)
+class TimingSettings:
+    """Parameters of the handling-time estimators (defaults: ``data/timing.toml``).
+
+    Attributes
+    ----------
+    resource_gap_cap_minutes : float
+        Longest resource gap counted as handling time.
+    case_gap_cap_minutes : float
+        Longest case gap counted as handling time.
+    office_start_hour, office_end_hour : float
+        Office hours in local time, ``start ≤ hour < end``.
+    office_weekdays : tuple of int
+        Office days, 0 = Monday .. 6 = Sunday.
+    min_start_share : float
+        Share of executions with a start from which ``lifecycle`` is used.
+    min_resource_gaps : int
+        Valid session gaps needed for ``resource_gap``.
+    min_resource_gap_share : float
+        Share of executions with a valid session gap needed for ``resource_gap``.
+    instant_seconds : float
+        Durations below this count as instant (``instant_share``).
+    """
+
+    resource_gap_cap_minutes: float
+    case_gap_cap_minutes: float
+    office_start_hour: float
+    office_end_hour: float
+    office_weekdays: tuple[int, ...]
+    min_start_share: float
+    min_resource_gaps: int
+    min_resource_gap_share: float
+    instant_seconds: float
+
+
+def load_settings(**overrides: Any) -> TimingSettings:
+    """The defaults of ``data/timing.toml``, with the non-``None`` ``overrides`` applied.
+
+    Raises
+    ------
+    ParameterError
+        An unknown name or a value outside its range.
+
+    Examples
+    --------
+    >>> from rpa_candidates import timing
+    >>> timing.load_settings(resource_gap_cap_minutes=30).resource_gap_cap_minutes
+    30.0
+    """
+    names = [f.name for f in fields(TimingSettings)]
+    unknown = sorted(set(overrides) - set(names))
+    if unknown:
+        raise ParameterError(f"Unknown timing settings {unknown!r}; expected some of {names!r}.")
+    return _check(replace(_defaults(), **{k: v for k, v in overrides.items() if v is not None}))
+
+
+@cache
+def _defaults() -> TimingSettings:
+    table = _data("timing.toml")
+    values = {f.name: table[f.name]["value"] for f in fields(TimingSettings)}
+    return _check(TimingSettings(**values))
+
+
+def _check(s: TimingSettings) -> TimingSettings:
+    def number(name: str, low: float, high: float = np.inf) -> float:
+        value = getattr(s, name)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            raise ParameterError(
+                f"{name}={value!r} is not a number in [{low}, {high}]; "
+                f"pass e.g. {name}={_data('timing.toml')[name]['value']!r}."
+            )
+        return float(value)
+
+    days = tuple(s.office_weekdays)
+    if not days or any(isinstance(d, bool) or d not in range(7) for d in days):
+        raise ParameterError(
+            f"office_weekdays={s.office_weekdays!r} must list weekdays 0 (Monday) .. 6 (Sunday), "
+            "e.g. office_weekdays=(0, 1, 2, 3, 4)."
+        )
+    start = number("office_start_hour", 0, 24)
+    end = number("office_end_hour", 0, 24)
+    if start >= end:
+        raise ParameterError(
+            f"office hours {start!r}..{end!r} are empty; pass office_start_hour < office_end_hour."
+        )
+    return TimingSettings(
+        resource_gap_cap_minutes=number("resource_gap_cap_minutes", 0),
+        case_gap_cap_minutes=number("case_gap_cap_minutes", 0),
+        office_start_hour=start,
+        office_end_hour=end,
+        office_weekdays=tuple(int(d) for d in days),
+        min_start_share=number("min_start_share", 0, 1),
+        min_resource_gaps=int(number("min_resource_gaps", 1)),
+        min_resource_gap_share=number("min_resource_gap_share", 0, 1),
+        instant_seconds=number("instant_seconds", 0),
+    )
+
+
+def _standard_minutes(given: Mapping[str, float] | None) -> dict[str, float]:
+    if given is None:
+        return {}
+    if not isinstance(given, Mapping):
+        raise ParameterError(
+            f"handling_times must map activity -> minutes, got {type(given).__name__!r}; "
+            "pass e.g. handling_times={'Antrag erfassen': 12}."
+        )
+    out = {}
+    for activity, minutes in given.items():
+        ok = isinstance(minutes, int | float) and not isinstance(minutes, bool)
+        if not ok or not np.isfinite(minutes) or minutes < 0:
+            raise ParameterError(
+                f"handling_times[{activity!r}]={minutes!r} is not a number of minutes >= 0; "
+                "pass standard minutes per execution, e.g. {'Antrag erfassen': 12}."
+            )
+        out[str(activity)] = float(minutes)
+    return out
+
+
+def _automated(resources: Any) -> list[str]:
+    """Pseudonyms of automated resources from a ``classify_resources`` frame."""
+    if resources is None:
+        return []
+    if not isinstance(resources, pd.DataFrame) or not {"resource", "automated"} <= set(
+        resources.columns
+    ):
+        found = list(resources.columns) if isinstance(resources, pd.DataFrame) else resources
+        raise ParameterError(
+            f"resources must be a DataFrame with columns 'resource' and 'automated', got "
+            f"{found!r}; pass the result of rpa_candidates.resources.classify_resources(log)."
+        )
+    automated = resources["automated"].fillna(False).astype(bool)
+    return sorted(str(r) for r in resources.loc[automated, "resource"].dropna().unique())
+
+
+def _instances(prepared: nw.LazyFrame, s: TimingSettings, automated: list[str]) -> nw.LazyFrame:
+    """Per instance: ``lifecycle_s``, ``gap_s``, ``case_s`` (null where not valid), ``instant``."""
+    day = engine.DAY
+    ts, local_day = nw.col("ts"), nw.col("local_day")
+    start_s, end_s = s.office_start_hour * 3600.0, s.office_end_hour * 3600.0
+
+    def second_of_day(t: nw.Expr) -> nw.Expr:
+        return t + nw.col("utc_offset") - local_day * day
+
+    def in_office(t: nw.Expr) -> nw.Expr:
+        sec = second_of_day(t)
+        return (sec >= start_s) & (sec < end_s)
+
+    lifecycle = ts - nw.col("start_ts")
+    gap = ts - nw.col("prev_resource_ts")
+    human = ~nw.col("resource").is_in(automated) if automated else nw.lit(value=True)
+    session = (
+        (nw.col("prev_resource_day") == local_day)
+        & (gap > 0)
+        & (gap <= s.resource_gap_cap_minutes * 60.0)
+        & (nw.col("same_time_count") == 1)
+        & nw.col("weekday").is_in(list(s.office_weekdays))
+        & in_office(ts)
+        & in_office(nw.col("prev_resource_ts"))
+        & human
+    )
+    case_gap = ts - nw.col("prev_case_ts")
+    prev_case_day = ((nw.col("prev_case_ts") + nw.col("utc_offset")) / day).floor()
+    case_ok = (
+        (prev_case_day == local_day) & (case_gap >= 0) & (case_gap <= s.case_gap_cap_minutes * 60.0)
+    )
+    instant = (
+        nw.when(nw.col("same_time_count") > 1)
+        .then(nw.lit(value=True))
+        .when(~nw.col("start_ts").is_null())
+        .then(lifecycle < s.instant_seconds)
+        .otherwise(case_gap < s.instant_seconds)
+        .cast(nw.Float64)
+    )
+    return prepared.select(
+        "activity",
+        nw.when(lifecycle >= 0).then(lifecycle).alias("lifecycle_s"),
+        nw.when(session.fill_null(False)).then(gap).alias("gap_s"),
+        nw.when(case_ok.fill_null(False)).then(case_gap).alias("case_s"),
+        instant.alias("instant"),
+    )
+
+
+def _instance_handling(
+    prepared: nw.LazyFrame, options: Mapping[str, Any], s: TimingSettings | None
+) -> nw.LazyFrame:
+    s = s or options.get("timing") or _defaults()
+    given = _standard_minutes(options.get("handling_times"))
+    inst = _instances(prepared, s, _automated(options.get("resources")))
+    n = nw.col("n")
+    is_given = nw.col("activity").is_in(list(given)) if given else nw.lit(value=False)
+    counts = inst.group_by("activity").agg(
+        nw.len().alias("n"),
+        nw.col("lifecycle_s").count().alias("n_start"),
+        nw.col("gap_s").count().alias("n_gap"),
+    )
+    source = (
+        nw.when(is_given)
+        .then(nw.lit("given"))
+        .when(nw.col("n_start") >= s.min_start_share * n)
+        .then(nw.lit("lifecycle"))
+        .when(
+            (nw.col("n_gap") >= s.min_resource_gaps)
+            & (nw.col("n_gap") >= s.min_resource_gap_share * n)
+        )
+        .then(nw.lit("resource_gap"))
+        .otherwise(nw.lit("case_gap"))
+    )
+    choice = counts.select("activity", source.alias("source"))
+    given_seconds = nw.lit(None, dtype=nw.Float64)
+    for activity, minutes in given.items():
+        given_seconds = (
+            nw.when(nw.col("activity") == activity).then(minutes * 60.0).otherwise(given_seconds)
+        )
+    by = nw.col("source")
+    seconds = (
+        nw.when(by == "given")
+        .then(given_seconds)
+        .when(by == "lifecycle")
+        .then(nw.col("lifecycle_s"))
+        .when(by == "resource_gap")
+        .then(nw.col("gap_s"))
+        .otherwise(nw.col("case_s"))
+    )
+    return inst.join(choice, on="activity", how="left").select(
+        "activity", seconds.cast(nw.Float64).alias("seconds"), "source", "instant"
+    )
+
+
+def instance_handling(
+    prepared: nw.LazyFrame, ctx: Context | None = None, *, settings: TimingSettings | None = None
+) -> nw.LazyFrame:
+    """Per-instance handling time, lazily, from the best source of each activity.
+
+    Parameters
+    ----------
+    prepared : narwhals.LazyFrame
+        :func:`rpa_candidates.engine.prepare_events` of a log.
+    ctx : Context, default=None
+        Its ``options`` may hold ``handling_times`` (activity -> standard minutes),
+        ``resources`` (a :func:`rpa_candidates.resources.classify_resources` frame) and
+        ``timing`` (a :class:`TimingSettings`).
+    settings : TimingSettings, default=None
+        Overrides ``ctx.options["timing"]``; ``None`` uses ``data/timing.toml``.
+
+    Returns
+    -------
+    narwhals.LazyFrame
+        One row per activity instance: ``activity``; ``seconds`` (the estimate, null where
+        the chosen source has none for this instance); ``source`` (see :data:`SOURCES`);
+        ``instant`` (1.0 if the instance is part of a batch, i.e. its resource completed
+        another instance at the same second, or if start→complete, or without a start the
+        case gap, is below ``instant_seconds``; null if none of these exists).
+    """
+    options = ctx.options if ctx is not None else {}
+    return _instance_handling(prepared, options, settings)
+
+
+def summarise(instances: nw.LazyFrame) -> pd.DataFrame:
+    """Per-activity statistics of :func:`instance_handling` (see :func:`handling_times`)."""
+    seconds = nw.col("seconds")
+    stats = engine.collect(
+        instances.group_by("activity").agg(
+            nw.len().alias("executions"),
+            nw.col("source").min().alias("handling_source"),
+            seconds.count().alias("handling_n"),
+            seconds.median().alias("median_s"),
+            seconds.mean().alias("mean_s"),
+            seconds.quantile(0.25, interpolation="linear").alias("q25_s"),
+            seconds.quantile(0.75, interpolation="linear").alias("q75_s"),
+            seconds.std(ddof=0).alias("std_s"),
+            nw.col("instant").mean().alias("instant_share"),
+        )
+    )
+    mean = stats["mean_s"] / 60.0
+    std = stats["std_s"] / 60.0
+    positive = mean > 0
+    out = pd.DataFrame(
+        {
+            "activity": stats["activity"],
+            "handling_source": stats["handling_source"].astype(object),
+            "executions": stats["executions"].astype("int64"),
+            "handling_n": stats["handling_n"].astype("int64"),
+            "handling_coverage": stats["handling_n"] / stats["executions"],
+            "handling_median_minutes": stats["median_s"] / 60.0,
+            "handling_mean_minutes": mean,
+            "handling_iqr_minutes": (stats["q75_s"] - stats["q25_s"]) / 60.0,
+            "handling_cv": (std / mean).where(positive),
+            "stability": (std**2 / mean).where(positive),
+            "instant_share": stats["instant_share"].astype(float),
+        }
+    )
+    given = out["handling_source"] == "given"
+    out.loc[given, ["handling_iqr_minutes", "handling_cv", "stability"]] = np.nan
+    return out
+
+
+def handling_times(
+    log: EventLog,
+    *,
+    standard_times: Mapping[str, float] | None = None,
+    resources: pd.DataFrame | None = None,
+    resource_gap_cap_minutes: float | None = None,
+    case_gap_cap_minutes: float | None = None,
+    office_start_hour: float | None = None,
+    office_end_hour: float | None = None,
+    office_weekdays: tuple[int, ...] | None = None,
+    min_start_share: float | None = None,
+    min_resource_gaps: int | None = None,
+    min_resource_gap_share: float | None = None,
+) -> pd.DataFrame:
+    """Handling time per activity, from the best source available for each activity.
+
+    The source per activity (``given``, ``lifecycle``, ``resource_gap``, ``case_gap``) and
+    the session rules are those of the module docstring. Automated executions keep their
+    estimate; ``instant_share`` shows them.
+
+    Parameters
+    ----------
+    log : EventLog
+        A log from :func:`rpa_candidates.read_log`.
+    standard_times : mapping, default=None
+        Activity -> standard minutes per execution; wins over every estimate.
+    resources : pandas.DataFrame, default=None
+        Columns ``resource`` (pseudonym) and ``automated`` (bool), as returned by
+        :func:`rpa_candidates.resources.classify_resources`; automated resources give no
+        resource gaps. ``None`` classifies the log's resources with that function.
+    resource_gap_cap_minutes, case_gap_cap_minutes, office_start_hour, office_end_hour, \
+office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : default=None
+        Estimator settings; ``None`` takes the default of ``data/timing.toml``
+        (60 min, 480 min, 6, 19, Monday–Friday, 0.5, 5, 0.1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per activity, sorted by ``activity``: ``activity``, ``handling_source``,
+        ``executions``, ``handling_n`` (executions with an estimate), ``handling_coverage``
+        (``handling_n / executions``), ``handling_median_minutes``,
+        ``handling_mean_minutes``, ``handling_iqr_minutes`` (``Q75 − Q25``), ``handling_cv``
+        (``σ / mean``, population σ), ``stability`` (``Σ(d − mean)² / (n · mean)`` in
+        minutes), ``instant_share``. For ``given`` activities the median and mean are the
+        given minutes and the spread columns are NaN.
+
+    Raises
+    ------
+    ParameterError
+        Malformed ``standard_times``, ``resources`` or settings.
+
+    See Also
+    --------
+    standard_times : the Destatis Zeitwerttabelle Verwaltung, to build ``standard_times``.
+
+    Examples
+    --------
+    >>> import rpa_candidates as rc
+    >>> from rpa_candidates import timing
+    >>> events = rc.synth.simulate("wohngeld", n_cases=60, seed=1).events.drop(columns="start")
+    >>> table = timing.handling_times(rc.read_log(events, timestamp="end"))
+    >>> sorted(set(table["handling_source"]) - {"resource_gap", "case_gap"})
+    []
+    """
+    settings = load_settings(
+        resource_gap_cap_minutes=resource_gap_cap_minutes,
+        case_gap_cap_minutes=case_gap_cap_minutes,
+        office_start_hour=office_start_hour,
+        office_end_hour=office_end_hour,
+        office_weekdays=office_weekdays,
+        min_start_share=min_start_share,
+        min_resource_gaps=min_resource_gaps,
+        min_resource_gap_share=min_resource_gap_share,
+    )
+    given = _standard_minutes(standard_times)
+    unknown = sorted(set(given) - set(log.activities))
+    if unknown:
+        warnings.warn(
+            f"standard_times names activities not in the log: {unknown!r}; they are ignored. "
+            "Check the spelling against log.activities.",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    if resources is None:
+        resources = _classify(log)
+    options = {"handling_times": given, "resources": resources}
+    return summarise(_instance_handling(engine.prepare_events(log), options, settings))
+
+
+def _classify(log: EventLog) -> pd.DataFrame | None:
+    try:
+        from .resources import classify_resources
+    except ImportError:  # the resources module is optional for this estimator
+        return None
+    return classify_resources(log)
