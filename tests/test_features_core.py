@@ -83,6 +83,8 @@ def test_rework_rate_recovers_the_simulated_loop():
     withdrawn = truth.loc["Unterlagen nachfordern", "exception_probability"]
     # each check is repeated after a request with p = loop · (1 − withdrawn): 1 − c/n = p
     expected = loop * (1 - withdrawn)
-    assert features.loc["Vollständigkeit prüfen", "rework_rate"] == pytest.approx(expected, abs=0.03)
+    assert features.loc["Vollständigkeit prüfen", "rework_rate"] == pytest.approx(
+        expected, abs=0.03
+    )
     assert features.loc["Antrag erfassen", "rework_rate"] == 0.0
     assert features.loc["Antrag zurückgezogen", "exception_rate"] == 1.0

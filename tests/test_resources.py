@@ -198,3 +198,13 @@ def test_automation_toml_entries_have_provenance():
         table = tomllib.load(handle)
     for name, entry in table.items():
         assert {"value", "unit", "source", "year"} <= set(entry), name
+
+
+def test_zero_durations_everywhere_do_not_make_everyone_a_robot():
+    """An export whose start column repeats the completion time carries no durations."""
+    sim = rc.synth.simulate("wohngeld", n_cases=300, seed=9, resource_names="opaque")
+    events = sim.events.assign(start=sim.events["end"])
+    log = _read(events)
+    table = classify_resources(log, patterns=NO_NAMES)
+    assert (table["instant_share"] == 1.0).all()  # measured, but not used
+    assert _found(log, table) == set(sim.staff.loc[sim.staff["system"], "resource"])

@@ -9,9 +9,7 @@ import rpa_candidates as rc
 
 LOG = rc.synth.simulate("bewohnerparken", n_cases=120, seed=3)
 TRUTH_END = np.sort(LOG.events["end"].map(lambda t: t.timestamp()).to_numpy())
-TRUTH_DURATION = np.sort(
-    (LOG.events["end"] - LOG.events["start"]).dt.total_seconds().to_numpy()
-)
+TRUTH_DURATION = np.sort((LOG.events["end"] - LOG.events["start"]).dt.total_seconds().to_numpy())
 
 
 def _check(log, *, starts: bool):
@@ -36,7 +34,9 @@ def test_csv_every_encoding_and_delimiter(tmp_path, encoding, delimiter):
     log = rc.read_log(path)
     assert log.quality.details["delimiter"] == delimiter
     expected = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "utf-8": "utf-8"}
-    assert log.quality.details["encoding"] == expected.get(encoding, log.quality.details["encoding"])
+    assert log.quality.details["encoding"] == expected.get(
+        encoding, log.quality.details["encoding"]
+    )
     if encoding in {"cp1252", "latin-1"}:
         assert log.quality.details["encoding"] in {"cp1252", "latin-1"}
     _check(log, starts=True)
@@ -84,7 +84,7 @@ def test_pm4py_functions_accept_the_dataframe():
 
     pm4py = pm4py_module()
     log = rc.read_log(rc.synth.simulate("wohngeld", n_cases=80, seed=1).events)
-    dfg, starts, ends = pm4py.discover_dfg(log.df)
+    _dfg, starts, _ends = pm4py.discover_dfg(log.df)
     assert sum(starts.values()) == log.n_cases
     top = pm4py.filter_variants_top_k(log.df, 1)  # fails on Arrow strings under pandas 3
     assert 0 < top["case:concept:name"].nunique() <= log.n_cases

@@ -38,6 +38,7 @@ def _demo_log(workdir: Path) -> Path:
 
 
 def _summarise(path: Path, lang: str, options: dict) -> None:
+    from . import engine
     from .io import read_log
 
     with warnings.catch_warnings():
@@ -45,10 +46,10 @@ def _summarise(path: Path, lang: str, options: dict) -> None:
         log = read_log(path, **options)
     print(repr(log))
     print(log.quality.summary(lang=lang))
-    counts = log.frame.group_by("activity").len().sort("len", descending=True)
+    counts = engine.value_counts(log, "activity")
     title = "Tätigkeiten (Ausführungen)" if lang == "de" else "activities (executions)"
     print(f"\n{title}:")
-    for activity, n in counts.iter_rows():
+    for activity, n in counts.itertuples(index=False):
         number = f"{n:,}".replace(",", ".") if lang == "de" else f"{n:,}"
         print(f"  {number:>8}  {activity}")
 

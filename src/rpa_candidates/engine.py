@@ -91,12 +91,12 @@ def count_unique(log: EventLog, column: str, *, drop_nulls: bool = False) -> int
     frame = events(log).select(column)
     if drop_nulls:
         frame = frame.filter(~nw.col(column).is_null())
-    return int(frame.select(nw.col(column).n_unique()).collect().item())
+    return int(frame.select(nw.col(column).n_unique()).collect().item() or 0)
 
 
 def any_not_null(log: EventLog, column: str) -> bool:
     """True when at least one value of the column is not null."""
-    return int(events(log).select(nw.col(column).count()).collect().item()) > 0
+    return int(events(log).select(nw.col(column).count()).collect().item() or 0) > 0
 
 
 def value_counts(log: EventLog, column: str) -> pd.DataFrame:
@@ -132,17 +132,31 @@ def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
 
 
 def prepare_events(log: EventLog) -> nw.LazyFrame:
-    """The canonical events with the derived columns listed in the module docstring."""
-    frame = events(log)
+    """The canonical events with the derived columns listed in the module docstring.
+
+    On Spark the result is computed once per log and kept (a local checkpoint on the
+    executors), because every indicator query would otherwise recompute its windows.
+    """
+    if backend(log) == "polars":
+        return _prepare(events(log))
+    cached = getattr(log, "_prepared", None)
+    if cached is None:
+        native = _prepare(events(log)).to_native().localCheckpoint(eager=True)
+        cached = log._prepared = nw.from_native(native)
+    return cached
+
+
+def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
     local = nw.col("ts") + nw.col("utc_offset")
     frame = frame.with_columns(local.alias("local"))
     frame = frame.with_columns(
         (nw.col("local") / DAY).floor().cast(nw.Int64).alias("local_day"),
     )
     frame = frame.with_columns(
-        ((nw.col("local") - nw.col("local_day") * DAY) / 3600.0).floor().cast(nw.Int32).alias(
-            "local_hour"
-        ),
+        ((nw.col("local") - nw.col("local_day") * DAY) / 3600.0)
+        .floor()
+        .cast(nw.Int32)
+        .alias("local_hour"),
         ((nw.col("local_day") + 3) % 7).cast(nw.Int32).alias("weekday"),
         nw.col("activity").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_activity"),
         nw.col("activity").shift(-1).over("case_id", order_by=CASE_ORDER).alias("next_activity"),
@@ -172,3 +186,36 @@ def prepare_events(log: EventLog) -> nw.LazyFrame:
         .otherwise(1)
         .alias("same_time_count"),
     ).drop("_prev_resource_ts", "_prev_resource_day", "_same_time_count")
+
+
+def variant_counts(log: EventLog) -> dict[str, list[Any]]:
+    """``{"variant": [activity lists], "cases": [counts]}``: each case's ordered sequence.
+
+    narwhals has no ordered list aggregation, so this is native: polars
+    ``group_by(case_id).agg(activity.sort_by(ts, row))``, Spark
+    ``sort_array(collect_list(struct(ts, row, activity)))``; only the distinct variants
+    reach Python.
+    """
+    if backend(log) == "spark":
+        from pyspark.sql import functions as F  # noqa: N812 - pyspark convention
+
+        seq = F.sort_array(F.collect_list(F.struct(*CASE_ORDER, "activity")))
+        rows = (
+            log.frame.groupBy("case_id")
+            .agg(seq.getField("activity").alias("variant"))
+            .groupBy("variant")
+            .count()
+            .collect()
+        )
+        return {"variant": [r["variant"] for r in rows], "cases": [r["count"] for r in rows]}
+    import polars as pl
+
+    counts = (
+        log.frame.lazy()
+        .group_by("case_id")
+        .agg(pl.col("activity").sort_by(CASE_ORDER).alias("variant"))
+        .group_by("variant")
+        .agg(pl.len().alias("cases"))
+        .collect()
+    )
+    return {"variant": counts.get_column("variant").to_list(), "cases": counts["cases"].to_list()}

@@ -98,6 +98,7 @@ class EventLog:
         self.quality = quality
         self.tz = tz
         self._identities = identities or {}
+        self._prepared: Any = None  # engine.prepare_events' result, kept for a Spark log
 
     @property
     def frame(self) -> Any:

@@ -387,10 +387,7 @@ def _variants(log: EventLog) -> pd.DataFrame:
     ``group_by`` on the list column; on Spark ``sort_array(collect_list(struct(ts, row,
     activity)))``. Python only touches the distinct variants, never the cases.
     """
-    if engine.backend(log) == "spark":
-        counts = _variant_counts_spark(log.frame)
-    else:
-        counts = _variant_counts_polars(log.frame)
+    counts = engine.variant_counts(log)
     frame = pd.DataFrame(
         {"variant": [tuple(v) for v in counts["variant"]], "cases": counts["cases"]}
     )
@@ -398,34 +395,6 @@ def _variants(log: EventLog) -> pd.DataFrame:
     frame["_key"] = [ARROW.join(v) for v in frame["variant"]]
     frame = frame.sort_values(["cases", "_key"], ascending=[False, True], kind="stable")
     return frame.drop(columns="_key").reset_index(drop=True)
-
-
-def _variant_counts_polars(frame: Any) -> dict[str, list[Any]]:
-    import polars as pl
-
-    counts = (
-        frame.lazy()
-        .group_by("case_id")
-        .agg(pl.col("activity").sort_by(engine.CASE_ORDER).alias("variant"))
-        .group_by("variant")
-        .agg(pl.len().alias("cases"))
-        .collect()
-    )
-    return {"variant": counts.get_column("variant").to_list(), "cases": counts["cases"].to_list()}
-
-
-def _variant_counts_spark(frame: Any) -> dict[str, list[Any]]:  # pragma: no cover - Spark
-    from pyspark.sql import functions as F  # noqa: N812
-
-    seq = F.sort_array(F.collect_list(F.struct(*engine.CASE_ORDER, "activity")))
-    rows = (
-        frame.groupBy("case_id")
-        .agg(seq.getField("activity").alias("variant"))
-        .groupBy("variant")
-        .count()
-        .collect()
-    )
-    return {"variant": [r["variant"] for r in rows], "cases": [r["count"] for r in rows]}
 
 
 def _mine_tree(

@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
-from functools import cache
-from importlib import resources as _files
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 import pandas as pd
 
 from . import engine
+from ._data import load_toml
 from .errors import DataQualityWarning, ParameterError
 
 if TYPE_CHECKING:
@@ -45,15 +43,9 @@ __all__ = ["automation_defaults", "classify_resources", "fold_name"]
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-@cache
-def _load() -> dict[str, Any]:
-    with (_files.files("rpa_candidates") / "data" / "automation.toml").open("rb") as handle:
-        return tomllib.load(handle)
-
-
 def automation_defaults() -> dict[str, Any]:
     """The values of ``data/automation.toml`` as ``{name: value}`` (sources stay in the file)."""
-    return {name: entry["value"] for name, entry in _load().items()}
+    return {name: entry["value"] for name, entry in load_toml("automation.toml").items()}
 
 
 def fold_name(text: str) -> str:

@@ -34,16 +34,15 @@ follows a fixed rule, which :mod:`.decision` can show from the data.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources as _files
 from typing import Any
 
 import narwhals as nw
 import pandas as pd
 
 from .. import engine
+from .._data import load_toml
 from ..resources import fold_name
 from ._registry import Context, indicator
 
@@ -55,8 +54,7 @@ _SPLIT = re.compile(r"[^a-z0-9]+")
 
 @cache
 def _lexicon() -> dict[str, Any]:
-    with (_files.files("rpa_candidates") / "data" / "lexicon.toml").open("rb") as handle:
-        raw = tomllib.load(handle)
+    raw = load_toml("lexicon.toml")
     terms = []  # (words, prefix_only, class), longest first
     for cls in (*CLASSES, "ambiguous"):
         for stems in raw[cls]["value"].values():

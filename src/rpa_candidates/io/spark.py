@@ -147,13 +147,14 @@ def read_spark(
     )
     work = work.withColumn("__reason", reason)
     # Exact duplicates (all input columns equal) among the rows still valid: keep the first.
-    same = Window.partitionBy(F.col("__reason").isNull(), *[col(c) for c in columns])
+    keys = [
+        F.to_json(col(c)) if isinstance(schema[c], T.MapType) else col(c) for c in columns
+    ]  # a map cannot be a window key; its JSON text can
+    same = Window.partitionBy(F.col("__reason").isNull(), *keys)
     first = F.row_number().over(same.orderBy("_row")) > 1
     work = work.withColumn(
         "__reason",
-        F.when(F.col("__reason").isNull() & first, F.lit("duplicate")).otherwise(
-            F.col("__reason")
-        ),
+        F.when(F.col("__reason").isNull() & first, F.lit("duplicate")).otherwise(F.col("__reason")),
     ).persist()
 
     attributes = [c for c in columns if c not in roles.columns.values()]
@@ -217,6 +218,8 @@ def read_spark(
     if n_rejected > REJECTED_ROWS_KEPT:
         details["rejected_rows_kept"] = REJECTED_ROWS_KEPT
     if strict and n_rejected:
+        frame.unpersist()
+        work.unpersist()
         _raise_first_spark(table, roles, rejected_rows)
     stats = _frame_stats(frame)
     adjusted["resource_missing"] = stats["resource_missing"]
@@ -272,12 +275,8 @@ def _with_row_index(source: DataFrame) -> tuple[DataFrame, int]:
     """
     if "_row" in source.columns:
         source = source.withColumnRenamed("_row", "_row_attr")
-    tagged = source.withColumn("__mid", F.monotonically_increasing_id()).localCheckpoint(
-        eager=True
-    )
-    counts = sorted(
-        tagged.groupBy(F.shiftright("__mid", _LOW_BITS).alias("p")).count().collect()
-    )
+    tagged = source.withColumn("__mid", F.monotonically_increasing_id()).localCheckpoint(eager=True)
+    counts = sorted(tagged.groupBy(F.shiftright("__mid", _LOW_BITS).alias("p")).count().collect())
     offsets, total = [], 0
     for part, count in counts:
         offsets.append((int(part), total))
@@ -312,9 +311,7 @@ def _text(name: str, dtype: T.DataType) -> Column:
     value = col(name)
     if isinstance(dtype, T.FloatType | T.DoubleType):
         integral = ~F.isnan(value) & (F.abs(value) < 9.2e18) & (value == F.round(value, 0))
-        value = F.when(integral, value.cast("long").cast("string")).otherwise(
-            value.cast("string")
-        )
+        value = F.when(integral, value.cast("long").cast("string")).otherwise(value.cast("string"))
     else:
         value = value.cast("string")
     value = strip(value)
@@ -442,10 +439,13 @@ def _pair(events: DataFrame) -> dict[str, Any]:
         F.sum((~F.col("_is_start") & ~F.col("_matched") & atomic_flag).cast("long")).alias(
             "atomic"
         ),
-        F.sum((F.col("_is_start") & (F.col("_start_no") > F.col("_n_matched"))).cast("long"))
-        .alias("open"),
+        F.sum((F.col("_is_start") & (F.col("_start_no") > F.col("_n_matched"))).cast("long")).alias(
+            "open"
+        ),
     ).collect()[0]
-    paired, lone_n, atomic, n_open = (int(counts[k] or 0) for k in ("paired", "lone", "atomic", "open"))
+    paired, lone_n, atomic, n_open = (
+        int(counts[k] or 0) for k in ("paired", "lone", "atomic", "open")
+    )
     unused = dict(sorted((r[0], int(r[1])) for r in other.groupBy("transition").count().collect()))
     start_cols = [*columns, "start_ts"]
     return {

@@ -26,7 +26,7 @@ from collections.abc import Collection
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from ..privacy import _MIN_DIGITS, KEY_ENVIRONMENT_VARIABLE, derive_key
+from ..privacy import _MIN_DIGITS, KEY_ENVIRONMENT_VARIABLE, derive_key, pseudonym_map
 from .roles import normalize_name
 
 __all__ = ["hmac_hex", "pseudonymize_spark", "spark_key"]
@@ -75,6 +75,21 @@ def spark_key(frame: DataFrame, key: str | bytes | None) -> bytes:
     for row in material.toLocalIterator():
         digest.update(row[0].encode("utf-8", "surrogatepass") + b"\x00")
     return digest.digest()
+
+
+def _distinct_values(frame: DataFrame, columns: list[str]) -> dict[str, list[str]]:
+    """Distinct non-null values of a few (staff) columns, in one job."""
+    parts = [
+        frame.select(F.lit(i).alias("c"), _col(c).alias("v")).dropna()
+        for i, c in enumerate(columns)
+    ]
+    union = parts[0]
+    for part in parts[1:]:
+        union = union.unionByName(part)
+    out: dict[str, list[str]] = {c: [] for c in columns}
+    for i, value in union.distinct().collect():
+        out[columns[i]].append(value)
+    return out
 
 
 def _digits(frame: DataFrame, columns: list[str], key: bytes) -> dict[str, int]:
@@ -128,39 +143,48 @@ def pseudonymize_spark(
         The attributes pseudonymised as staff identifiers.
     """
     secret = spark_key(frame, key)
-    staff = [r[0] for r in frame.select("resource").dropna().distinct().collect()]
+    staff = _distinct_values(frame, ["resource"])["resource"]
     text = [
         f.name
         for f in frame.schema.fields
         if f.name in attributes and f.dataType.simpleString() == "string"
     ]
+    case_digest = F.substring(hmac_hex(F.col("case_id"), secret), 1, _MIN_DIGITS)
+    row = frame.agg(
+        F.countDistinct("case_id").alias("cases"),
+        F.countDistinct(case_digest).alias("case_digests"),
+        *[F.countDistinct(_col(c)).alias(f"n{i}") for i, c in enumerate(text)],
+        *[
+            F.countDistinct(F.when(_col(c).isin(*staff), _col(c))).alias(f"s{i}")
+            if staff
+            else F.lit(0).alias(f"s{i}")
+            for i, c in enumerate(text)
+        ],
+    ).collect()[0]
     hidden = []
-    if text:
-        row = frame.agg(
-            *[F.countDistinct(_col(c)).alias(f"n{i}") for i, c in enumerate(text)],
-            *[
-                F.countDistinct(F.when(_col(c).isin(*staff), _col(c))).alias(f"s{i}")
-                if staff
-                else F.lit(0).alias(f"s{i}")
-                for i, c in enumerate(text)
-            ],
-        ).collect()[0]
-        for i, column in enumerate(text):
-            named = normalize_name(column.removeprefix("case:")) in staff_headers
-            values, shared = row[f"n{i}"], row[f"s{i}"]
-            if values and (named or shared >= 0.5 * values):
-                hidden.append(column)
+    for i, column in enumerate(text):
+        named = normalize_name(column.removeprefix("case:")) in staff_headers
+        values, shared = row[f"n{i}"], row[f"s{i}"]
+        if values and (named or shared >= 0.5 * values):
+            hidden.append(column)
+    if row["case_digests"] < row["cases"]:
+        digits = _digits(frame, ["case_id"], secret)
+    else:
+        digits = {"case_id": _MIN_DIGITS}
+    # staff columns: their distinct values come to the driver anyway (identities), so
+    # privacy.pseudonym_map itself gives their pseudonyms; case ids stay on the cluster
+    values = {"resource": staff, **(_distinct_values(frame, hidden) if hidden else {})}
+    identities: dict[str, str] = {}
+    for column in ["resource", *hidden]:
+        mapping = pseudonym_map(values[column], key=secret, prefix="MA-")
+        identities.update({p: v for v, p in mapping.items()})
+        digits[column] = len(next(iter(mapping.values()), "MA-" + "0" * _MIN_DIGITS)) - 3
     prefixes = {"case_id": "V-", "resource": "MA-", **dict.fromkeys(hidden, "MA-")}
-    digits = _digits(frame, list(prefixes), secret)
 
     def pseudonym(column: str) -> Column:
         digest = F.substring(hmac_hex(_col(column), secret), 1, digits[column])
         return F.when(_col(column).isNotNull(), F.concat(F.lit(prefixes[column]), digest))
 
-    identities: dict[str, str] = {}
-    for column in ["resource", *hidden]:
-        pairs = frame.select(pseudonym(column), _col(column)).dropna().distinct().collect()
-        identities.update({p: v for p, v in pairs})
     out = frame.select(
         *[
             pseudonym(f.name).alias(f.name) if f.name in prefixes else _col(f.name)

@@ -163,7 +163,9 @@ def _local_us(p: str) -> tuple[Column, Column]:
         .when(off == "Z", F.lit(0).cast("long"))
         .otherwise(sign * (hours * 3600 + minutes * 60))
     )
-    local = F.when(off.isNull() | (off == "") | (off == "Z") | ((hours < 24) & (minutes < 60)), local)
+    local = F.when(
+        off.isNull() | (off == "") | (off == "Z") | ((hours < 24) & (minutes < 60)), local
+    )
     return local, offset
 
 
@@ -298,9 +300,7 @@ def _finish(df: DataFrame, p: str, out: str, tz: str, ambiguous: str) -> DataFra
         (local - (_wall(later, tz) - later)).alias(f"{p}b"),
     )
     exists, second = F.col(f"{p}exists"), F.col(f"{p}b")
-    df = df.withColumn(
-        f"{p}amb", exists & (second != first) & (_wall(second, tz) == local)
-    )
+    df = df.withColumn(f"{p}amb", exists & (second != first) & (_wall(second, tz) == local))
     is_ambiguous = F.coalesce(F.col(f"{p}amb"), F.lit(False))
     chosen = F.when(is_ambiguous, second).otherwise(first) if ambiguous == "latest" else first
     raw = F.coalesce(F.col(f"{p}u"), chosen / float(_US))
