@@ -134,15 +134,18 @@ def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
 def prepare_events(log: EventLog) -> nw.LazyFrame:
     """The canonical events with the derived columns listed in the module docstring.
 
-    On Spark the result is computed once per log and kept (a local checkpoint on the
-    executors), because every indicator query would otherwise recompute its windows.
+    Computed once per log and kept on it (``log._prepared``), because every indicator
+    query would otherwise recompute the windows: polars materialises the table, Spark keeps
+    it as a local checkpoint on the executors.
     """
-    if backend(log) == "polars":
-        return _prepare(events(log))
     cached = getattr(log, "_prepared", None)
     if cached is None:
-        native = _prepare(events(log)).to_native().localCheckpoint(eager=True)
-        cached = log._prepared = nw.from_native(native)
+        prepared = _prepare(events(log))
+        if backend(log) == "polars":
+            cached = nw.from_native(prepared.collect().to_native().lazy())
+        else:
+            cached = nw.from_native(prepared.to_native().localCheckpoint(eager=True))
+        log._prepared = cached
     return cached
 
 

@@ -54,13 +54,17 @@ def _as_key(key: str | bytes) -> bytes:
     return material
 
 
-def derive_key(values: Iterable[str], *, key: str | bytes | None = None) -> bytes:
+def derive_key(values: Iterable[str] | pl.Series, *, key: str | bytes | None = None) -> bytes:
     """Return the HMAC key: the given one, the environment's, or one derived from the data.
+
+    The derived key is ``SHA-256(b"rpa_candidates pseudonym key v1\\x00" + Σ_v (v + b"\\x00"))``
+    over the sorted distinct values ``v`` (UTF-8; byte order equals code-point order).
 
     Parameters
     ----------
-    values : iterable of str
-        The distinct identifiers of the log (used only when no key is given).
+    values : iterable of str or polars.Series
+        The distinct identifiers of the log (used only when no key is given); a polars
+        Series is sorted and joined in polars, without a Python loop over its values.
     key : str or bytes, default=None
         An explicit key.
     """
@@ -70,6 +74,12 @@ def derive_key(values: Iterable[str], *, key: str | bytes | None = None) -> byte
     if environment:
         return _as_key(environment)
     digest = hashlib.sha256(b"rpa_candidates pseudonym key v1\x00")
+    if isinstance(values, pl.Series):
+        distinct = values.drop_nulls().unique().sort()
+        if len(distinct):
+            joined = distinct.str.join("\x00").item()
+            digest.update(joined.encode("utf-8", "surrogatepass") + b"\x00")
+        return digest.digest()
     for value in sorted(values):
         digest.update(value.encode("utf-8", "surrogatepass") + b"\x00")
     return digest.digest()
@@ -92,27 +102,34 @@ def pseudonym_map(values: Iterable[str], *, key: bytes, prefix: str) -> dict[str
     dict
         ``{value: pseudonym}``.
     """
-    distinct = sorted(set(values))
-    digests = [
-        hmac.digest(key, v.encode("utf-8", "surrogatepass"), "sha256").hex() for v in distinct
-    ]
+    distinct = pl.Series(list(values), dtype=pl.String).unique(maintain_order=True)
+    pseudonyms = _pseudonyms(distinct, key=key, prefix=prefix)
+    return dict(zip(distinct.to_list(), pseudonyms.to_list(), strict=True))
+
+
+def _pseudonyms(distinct: pl.Series, *, key: bytes, prefix: str) -> pl.Series:
+    """Pseudonyms aligned with the distinct, non-null values ``distinct``."""
+    encoded = [v.encode("utf-8", "surrogatepass") for v in distinct.to_list()]
+    digests = pl.Series([hmac.digest(key, v, "sha256").hex() for v in encoded], dtype=pl.String)
     digits = _MIN_DIGITS
-    while len({d[:digits] for d in digests}) < len(digests):
+    while digests.str.slice(0, digits).n_unique() < len(digests):
         digits += 2
-    return {v: prefix + d[:digits] for v, d in zip(distinct, digests, strict=True)}
+    return prefix + digests.str.slice(0, digits)
 
 
 def pseudonymize_column(
-    frame: pl.DataFrame, column: str, *, key: bytes, prefix: str
+    frame: pl.DataFrame, column: str, *, key: bytes, prefix: str, identities: bool = True
 ) -> tuple[pl.DataFrame, dict[str, str]]:
     """Replace ``frame[column]`` by pseudonyms; nulls stay null.
 
-    Returns the new frame and the mapping ``{pseudonym: original}``, which the caller
-    keeps in memory only (it never reaches an output).
+    Returns the new frame and, if ``identities``, the mapping ``{pseudonym: original}``,
+    which the caller keeps in memory only (it never reaches an output); else ``{}``.
     """
-    distinct = frame.get_column(column).drop_nulls().unique().to_list()
-    mapping = pseudonym_map(distinct, key=key, prefix=prefix)
+    distinct = frame.get_column(column).drop_nulls().unique()
+    pseudonyms = _pseudonyms(distinct, key=key, prefix=prefix)
     replaced = frame.with_columns(
-        pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
+        pl.col(column).replace_strict(distinct, pseudonyms, default=None, return_dtype=pl.String)
     )
-    return replaced, {p: v for v, p in mapping.items()}
+    if not identities:
+        return replaced, {}
+    return replaced, dict(zip(pseudonyms.to_list(), distinct.to_list(), strict=True))

@@ -164,9 +164,9 @@ def parse_timestamps(
         values = values.cast(pl.String)
     n = values.len()
     dtype = values.dtype
-    local_us = pl.Series("local_us", [None] * n, dtype=pl.Int64)
-    utc_s = pl.Series("utc_s", [None] * n, dtype=pl.Float64)
-    shape = pl.Series("shape", [None] * n, dtype=pl.String)
+    local_us = pl.repeat(None, n, dtype=pl.Int64, eager=True).alias("local_us")
+    utc_s = pl.repeat(None, n, dtype=pl.Float64, eager=True).alias("utc_s")
+    shape = pl.repeat(None, n, dtype=pl.String, eager=True).alias("shape")
     if dtype == pl.String:
         missing = values.str.strip_chars().fill_null("") == ""
         local_us, utc_s, shape = _parse_strings(values.str.strip_chars(), n)
@@ -187,7 +187,7 @@ def parse_timestamps(
         missing = number.is_null() | number.is_nan()
         utc_s, shape = _from_epoch(number)
     elif dtype == pl.Null:
-        missing = pl.Series([True] * n)
+        missing = pl.repeat(True, n, dtype=pl.Boolean, eager=True)
     else:
         raise LogFormatError(
             f"The timestamp column {values.name!r} has type {dtype}; expected text, a "
@@ -351,6 +351,10 @@ def _finish(
     tz: str,
     ambiguous: str,
 ) -> ParsedTimes:
+    if local_us.null_count() == local_us.len():
+        # nothing local to place in the time zone (e.g. a zone-aware column): no DST work
+        frame = pl.DataFrame({"utc_s": utc_s, "shape": shape, "missing": missing})
+        return _status(frame, pl.col("utc_s"), pl.lit(value=False), pl.lit(value=False))
     other = "latest" if ambiguous == "earliest" else "earliest"
     local = pl.col("local_us").cast(pl.Datetime("us"))
     chosen = local.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
@@ -373,7 +377,13 @@ def _finish(
     frame = frame.with_columns(
         _div(frame.select(pl.coalesce("a", "gap")).to_series(), _US).alias("local_s")
     )
-    raw = pl.coalesce("utc_s", "local_s")
+    return _status(frame, pl.coalesce("utc_s", "local_s"), nonexistent, is_ambiguous)
+
+
+def _status(
+    frame: pl.DataFrame, raw: pl.Expr, nonexistent: pl.Expr, is_ambiguous: pl.Expr
+) -> ParsedTimes:
+    """Bound the parsed seconds to 1900..2100, give each row its status, count formats."""
     sane = (raw >= _MIN_SECONDS) & (raw < _END_SECONDS)
     frame = frame.with_columns(pl.when(sane).then(raw).otherwise(None).alias("seconds"))
     frame = frame.with_columns(

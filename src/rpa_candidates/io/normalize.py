@@ -116,7 +116,7 @@ def normalize(
         (_text(resource, schema[resource]) if resource else no_text).alias("__resource"),
     ).with_columns(ts.seconds.alias("__ts"), ts.status.alias("__status"))
     adjusted: dict[str, int] = {}
-    start_status = pl.Series([None] * len(work), dtype=pl.String)
+    start_status = pl.repeat(None, len(work), dtype=pl.String, eager=True)
     if start:
         st = parse_timestamps(table.get_column(start), tz=tz, ambiguous=ambiguous)
         details["start_timestamp_formats"] = dict(st.formats)
@@ -145,14 +145,8 @@ def normalize(
     )
     work = work.with_columns(reason.alias("__reason"))
     # Exact duplicates (all input columns equal) among the rows still valid: keep the first.
-    repeated = (
-        table.select(columns)
-        .with_columns(work.get_column("__reason").is_null().alias("__valid"))
-        .select(pl.struct(columns).is_first_distinct().over("__valid").not_().alias("d"))
-        .get_column("d")
-    )
     work = work.with_columns(
-        pl.when(pl.col("__reason").is_null() & repeated)
+        pl.when(pl.col("__reason").is_null() & _repeated(table, columns, work["__reason"]))
         .then(pl.lit("duplicate"))
         .otherwise(pl.col("__reason"))
         .alias("__reason")
@@ -162,8 +156,10 @@ def normalize(
     renamed = _attribute_names(attributes)
     if any(a != b for a, b in renamed.items()):
         details["renamed_attributes"] = {a: b for a, b in renamed.items() if a != b}
+    # work and table are row-aligned: stack the attributes beside, then filter once.
     keep = (
-        work.filter(pl.col("__reason").is_null())
+        pl.concat([work, table.select(attributes).rename(renamed)], how="horizontal")
+        .filter(pl.col("__reason").is_null())
         .select(
             "_row",
             pl.col("__case").alias("case_id"),
@@ -171,10 +167,11 @@ def normalize(
             pl.col("__resource").alias("resource"),
             pl.col("__ts").alias("ts"),
             pl.col("__start").alias("start_ts"),
+            *[renamed[a] for a in attributes],
         )
-        .join(table.select("_row", *attributes).rename(renamed), on="_row", how="left")
     )
     rejected = [work.filter(pl.col("__reason").is_not_null()).select("_row", "__reason")]
+    del work  # the largest intermediate; free it before pairing (memory peak on 10 M rows)
     if lifecycle:
         adjusted["lifecycle_missing_as_complete"] = int(
             table.get_column(lifecycle)
@@ -239,6 +236,31 @@ def normalize(
     )
 
 
+def _repeated(table: pl.DataFrame, columns: list[str], reason: pl.Series) -> pl.Series:
+    """True for a valid row that exactly repeats an earlier valid row (all columns equal).
+
+    A 64-bit row hash finds the candidates in one pass; only rows whose hash occurs more
+    than once are compared exactly, so a hash collision can never reject a row.
+    """
+    valid = reason.is_null()
+    hashes = table.select(pl.struct(columns).hash(seed=0).alias("h")).get_column("h")
+    frame = (
+        pl.DataFrame({"h": hashes, "v": valid})
+        .with_row_index("i")
+        .filter(pl.col("v"))
+        .sort("h")  # equal hashes become neighbours: cheaper than a hash-table pass
+    )
+    same = (pl.col("h") == pl.col("h").shift(1)) | (pl.col("h") == pl.col("h").shift(-1))
+    candidates = frame.filter(same).sort("i")
+    out = pl.repeat(False, len(table), dtype=pl.Boolean, eager=True)
+    if len(candidates) == 0:
+        return out
+    index = candidates.get_column("i")
+    subset = table.select(columns)[index]
+    later = subset.select(pl.struct(columns).is_first_distinct().not_()).to_series()
+    return out.scatter(index.filter(later), True)
+
+
 #: Names an attribute may not keep: canonical, pm4py and pairing columns.
 _RESERVED = {
     *CANONICAL,
@@ -283,7 +305,7 @@ def _raise_first(raw: RawTable, roles: ColumnRoles, rejected_rows: pl.DataFrame)
     if column is not None:
         found = raw.table.filter(pl.col("_row") == row).get_column(column)
         value = f" ({column!r} = {found[0]!r})" if len(found) else ""
-    line = f", line {row + 2} of the file if no field spans lines" if raw.format == "csv" else ""
+    line = ", header and blank lines not counted" if raw.format == "csv" else ""
     raise DataQualityError(
         f"Row {row} (0-based{line}) is rejected: {REJECTION_REASONS[reason][0]}{value}. "
         "Correct the source, or read with strict=False to skip such rows; they are then "

@@ -128,6 +128,7 @@ def read_log(
         return _checked(frame, quality, tz=tz, identities=identities)
     raw = read_source(source, **reader_options)
     norm = normalize(raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict)
+    raw.table = raw.table.clear()  # every row is now in norm.frame or norm.rejected_rows
     frame = norm.frame
     details = {**raw.details, **norm.details, "tz": tz}
     attributes = [c for c in frame.columns if c not in (*CANONICAL, "row")]
@@ -183,15 +184,21 @@ def _pseudonymize(
         named = normalize_name(column.removeprefix("case:")) in _STAFF_HEADERS
         if values and (named or len(values & staff) >= 0.5 * len(values)):
             hidden.append(column)
-    cases = frame.get_column("case_id").unique().to_list()
-    material = [f"c\x00{c}" for c in cases] + [f"r\x00{r}" for r in staff]
+    material = pl.concat(
+        [
+            "c\x00" + frame.get_column("case_id").unique(),
+            "r\x00" + pl.Series(sorted(staff), dtype=pl.String),
+        ]
+    )
     secret = derive_key(material, key=key)
-    frame, case_ids = pseudonymize_column(frame, "case_id", key=secret, prefix="V-")
+    # Case pseudonyms are not mapped back (only staff names serve a purpose: recognising
+    # system accounts), so no identity table is kept for them.
+    frame, _ = pseudonymize_column(frame, "case_id", key=secret, prefix="V-", identities=False)
     frame, staff_ids = pseudonymize_column(frame, "resource", key=secret, prefix="MA-")
     for column in hidden:
         frame, more = pseudonymize_column(frame, column, key=secret, prefix="MA-")
         staff_ids.update(more)
-    return frame, {"case_id": case_ids, "resource": staff_ids}, hidden
+    return frame, {"resource": staff_ids}, hidden
 
 
 def _quality(raw, norm, frame: pl.DataFrame, details: dict[str, Any]) -> DataQuality:
