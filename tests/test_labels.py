@@ -48,8 +48,7 @@ SYNTH = {
     "Gewerbeschein ausstellen": M,        # highly_automatable
     "Daten an Finanzamt/IHK/HWK übermitteln": M,  # automated
     # eingangsrechnung
-    "Rechnung scannen": M,                # cognitive in the truth (paper handling at the
-                                          # Poststelle); the name says scanning = data work
+    "Rechnung scannen": P,                # cognitive (paper handling at the Poststelle)
     "E-Rechnung einlesen": M,             # automated
     "Rechnungsdaten erfassen": M,         # highly_automatable
     "Kreditorenstammdaten prüfen": M,     # highly_automatable
@@ -162,7 +161,7 @@ def test_agreement_with_the_synth_truth():
     automatable = truth[truth["label_class"].isin(["automated", "highly_automatable"])]
     cognitive = truth[truth["label_class"] == "cognitive"]
     assert (automatable["class"] == M).mean() >= 0.95  # 25 of 26; "Antrag ablehnen" is J
-    assert (cognitive["class"] != M).mean() >= 0.85  # 8 of 9; "Rechnung scannen" is M
+    assert (cognitive["class"] != M).mean() == 1.0  # 9 of 9
 
 
 def test_shares_sum_to_one_or_zero_and_terms_explain():

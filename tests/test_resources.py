@@ -208,3 +208,15 @@ def test_zero_durations_everywhere_do_not_make_everyone_a_robot():
     table = classify_resources(log, patterns=NO_NAMES)
     assert (table["instant_share"] == 1.0).all()  # measured, but not used
     assert _found(log, table) == set(sim.staff.loc[sim.staff["system"], "resource"])
+
+
+def test_day_granular_log_flags_nobody_by_clock(sample_data):
+    """T_BPIC15_2 stamps many events with a date only (local midnight): no night work."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.DataQualityWarning)
+        log = rc.read_log(sample_data / "T_BPIC15_2.xes.gz")
+    table = classify_resources(log)
+    assert not table["automated"].any()
+    assert len(table) == 11

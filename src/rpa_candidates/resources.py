@@ -90,8 +90,13 @@ def _behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
     hour, weekday = nw.col("local_hour"), nw.col("weekday")
     measured = ~nw.col("start_ts").is_null()
     has_prev = ~nw.col("prev_case_ts").is_null()
-    off = (hour < cfg["office_start_hour"]) | (hour >= cfg["office_end_hour"]) | (weekday >= 5)
-    night = (hour < cfg["night_end_hour"]) | (hour >= cfg["night_start_hour"])
+    # A completion stamped exactly at local midnight carries a date, not a time (date-only
+    # exports such as T_BPIC15_2): it says nothing about night work or batch runs.
+    dated = (nw.col("local") - nw.col("local_day") * 86400.0) == 0
+    off = ~dated & (
+        (hour < cfg["office_start_hour"]) | (hour >= cfg["office_end_hour"]) | (weekday >= 5)
+    )
+    night = ~dated & ((hour < cfg["night_end_hour"]) | (hour >= cfg["night_start_hour"]))
     events = engine.prepare_events(log).filter(~nw.col("resource").is_null())
     events = events.with_columns(
         measured.cast(nw.Int64).alias("_measured"),
@@ -107,7 +112,7 @@ def _behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
         off.cast(nw.Float64).alias("_off"),
         (night | (weekday >= 5)).cast(nw.Float64).alias("_night_weekend"),
         (night | (weekday == 6)).cast(nw.Int64).alias("_night_sunday"),
-        (nw.col("same_time_count") > 1).cast(nw.Float64).alias("_batch"),
+        (~dated & (nw.col("same_time_count") > 1)).cast(nw.Float64).alias("_batch"),
     )
     per_resource = events.group_by("resource").agg(
         nw.len().alias("events"),
@@ -255,6 +260,10 @@ def classify_resources(
     4. *batch*: ``batch_share ≥ batch_share_min`` (0.5) and ``off_hours_share ≥
        batch_off_hours_share_min`` (0.5): many items stamped with one timestamp outside
        office hours (a nightly print or payment run).
+
+    Completions stamped exactly at local midnight carry a date, not a time (date-only
+    exports, e.g. the real log T_BPIC15_2): tests 3 and 4 leave them out, else every clerk
+    of such a log would "work at night".
 
     Parameters
     ----------

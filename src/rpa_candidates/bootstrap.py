@@ -1,0 +1,402 @@
+"""Per-case aggregates, annualisation and the case bootstrap behind relief intervals.
+
+:func:`rpa_candidates.relief.estimate_relief` needs, per activity, sums over cases that
+can be resampled. This module builds them once with narwhals over
+:func:`rpa_candidates.engine.prepare_events` (so the heavy pass runs on polars or Spark),
+collects two small tables to the driver and resamples them with numpy:
+
+* the **case table**, one row per case: start (earliest ``start_ts`` or ``ts``), end
+  (latest ``ts``), first and last activity, whether the case reaches the dominant end;
+* the **case × activity table**, one row per case and activity: executions ``n``, human
+  executions ``n_human`` (resource not automated), first human executions ``n_first``
+  (the first execution of the activity in its case, done by a person), summed human
+  handling seconds ``h_sum`` and the number of human executions with an estimate ``h_n``.
+
+The bootstrap draws a Poisson(1) weight per case (the "Poisson bootstrap", equivalent to
+resampling cases with replacement when the number of cases is itself random, as for a
+Poisson arrival process) and recomputes every per-activity sum as one sparse product
+``W @ M`` (resamples × cases times cases × quantities). Definitions and the reasoning:
+``docs/relief.md``.
+
+References
+----------
+.. [1] Efron, B., Tibshirani, R. J. (1993): An Introduction to the Bootstrap, Chapman &
+   Hall (percentile intervals, resampling of independent units).
+.. [2] Hanley, J. A., MacGibbon, B. (2006): Creating non-parametric bootstrap samples
+   using Poisson frequencies, Computer Methods and Programs in Biomedicine 83(1), 57–62,
+   doi:10.1016/j.cmpb.2006.04.006.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from . import engine, timing
+from ._data import load_toml
+
+if TYPE_CHECKING:
+    from .eventlog import EventLog
+
+__all__ = ["CaseTables", "Window", "annualisation_window", "case_tables", "resample_sums"]
+
+DAYS_PER_YEAR = 365.25
+#: Quantities summed per activity (columns of the case × activity table, after weighting).
+QUANTITIES = ("n", "n_human", "n_std", "h_sum", "h_n", "share_human", "share_std")
+
+
+@dataclass(frozen=True)
+class CaseTables:
+    """The two per-case tables, with integer indices for numpy.
+
+    Attributes
+    ----------
+    cases : pandas.DataFrame
+        One row per case: ``case_id``, ``start``, ``end`` (epoch seconds),
+        ``first_activity``, ``last_activity``, ``reaches_end`` (bool).
+    pairs : pandas.DataFrame
+        One row per case and activity: ``case`` (row number in ``cases``), ``act`` (index
+        into ``activities``), ``n``, ``n_human``, ``n_first``, ``h_sum``, ``h_n``.
+    activities : list of str
+        Activity names in the order of the indices.
+    dominant_end : str or None
+        The most frequent last activity of a case.
+    """
+
+    cases: pd.DataFrame
+    pairs: pd.DataFrame
+    activities: list[str]
+    dominant_end: str | None
+
+
+def _settings() -> dict[str, float]:
+    table = load_toml("rates.toml")
+    names = ("edge_share", "usual_share", "edge_excess", "min_edge_cases", "min_full_year_days")
+    return {n: float(table[n]["value"]) for n in names}
+
+
+def _dominant_end(prepared: nw.LazyFrame) -> str | None:
+    ends = (
+        prepared.filter(nw.col("next_activity").is_null())
+        .group_by("activity")
+        .agg(nw.len().alias("n"))
+        .sort(["n", "activity"], descending=[True, False])
+        .head(1)
+    )
+    frame = engine.collect(ends, sort=None)
+    return str(frame["activity"].iloc[0]) if len(frame) else None
+
+
+def _seconds(sources: Mapping[str, str], given_minutes: Mapping[str, float]) -> nw.Expr:
+    """Per-instance handling seconds from the source each activity uses."""
+    act = nw.col("activity")
+
+    def of(source: str) -> list[str]:
+        return [a for a, s in sources.items() if s == source]
+
+    out = nw.lit(None, dtype=nw.Float64)
+    for activity, minutes in given_minutes.items():
+        out = nw.when(act == activity).then(nw.lit(minutes * 60.0)).otherwise(out)
+    for source, column in (
+        ("lifecycle", "lifecycle_s"),
+        ("resource_gap", "gap_s"),
+        ("case_gap", "case_s"),
+    ):
+        names = of(source)
+        if names:
+            out = nw.when(act.is_in(names)).then(nw.col(column)).otherwise(out)
+    return out.cast(nw.Float64)
+
+
+def case_tables(
+    log: EventLog,
+    *,
+    sources: Mapping[str, str],
+    given_minutes: Mapping[str, float],
+    automated: Sequence[str],
+    activities: Sequence[str],
+) -> CaseTables:
+    """Build the case table and the case × activity table (see the module docstring).
+
+    Parameters
+    ----------
+    log : EventLog
+        The log.
+    sources : mapping
+        Activity -> ``handling_source`` (``lifecycle``, ``resource_gap``, ``case_gap`` or
+        ``given``), as chosen by :func:`rpa_candidates.activity_features`.
+    given_minutes : mapping
+        Activity -> minutes, for the ``given`` activities.
+    automated : sequence of str
+        Pseudonyms of automated resources (their executions are not human work).
+    activities : sequence of str
+        Activity order of the result (the rows of the features table).
+
+    Returns
+    -------
+    CaseTables
+    """
+    prepared = engine.prepare_events(log)
+    dominant = _dominant_end(prepared)
+    settings = timing.load_settings()
+    # per-instance durations of every estimator, keyed by the canonical row number
+    instances = timing._instances(  # noqa: SLF001 - same package; see docs/relief.md
+        prepared.with_columns(nw.col("row").alias("activity")), settings, list(automated)
+    ).select(nw.col("activity").alias("row"), "lifecycle_s", "gap_s", "case_s")
+    is_auto = nw.col("resource").is_in(list(automated)).fill_null(False) if automated else None
+    human = ~is_auto if is_auto is not None else nw.lit(value=True)
+    first = nw.col("row").shift(1).over("case_id", "activity", order_by=engine.CASE_ORDER)
+    events = prepared.with_columns(
+        human.alias("_human"),
+        first.is_null().alias("_first"),
+    ).join(instances, on="row", how="left")
+    seconds = _seconds(sources, given_minutes)
+    events = events.with_columns(
+        nw.when(nw.col("_human")).then(seconds).alias("_h"),
+        nw.col("_human").cast(nw.Int64).alias("_hi"),
+        (nw.col("_human") & nw.col("_first")).cast(nw.Int64).alias("_fi"),
+    )
+    pairs = engine.collect(
+        events.group_by("case_id", "activity").agg(
+            nw.len().alias("n"),
+            nw.col("_hi").sum().alias("n_human"),
+            nw.col("_fi").sum().alias("n_first"),
+            nw.col("_h").sum().alias("h_sum"),
+            nw.col("_h").count().alias("h_n"),
+        ),
+        sort=None,
+    )
+    begin = nw.when(nw.col("start_ts").is_null()).then(nw.col("ts")).otherwise(nw.col("start_ts"))
+    at_end = (nw.col("activity") == dominant) if dominant is not None else nw.lit(value=False)
+    cases = engine.collect(
+        prepared.group_by("case_id").agg(
+            begin.min().alias("start"),
+            nw.col("ts").max().alias("end"),
+            nw.when(nw.col("prev_activity").is_null())
+            .then(nw.col("activity"))
+            .max()
+            .alias("first_activity"),
+            nw.col("case_last").max().alias("last_activity"),
+            at_end.cast(nw.Int64).max().alias("reaches_end"),
+        ),
+        sort="case_id",
+    )
+    cases["reaches_end"] = cases["reaches_end"].fillna(0).astype(bool)
+    index = pd.Index(cases["case_id"])
+    order = pd.Index(list(activities))
+    out = pd.DataFrame(
+        {
+            "case": index.get_indexer(pairs["case_id"]),
+            "act": order.get_indexer(pairs["activity"]),
+            "n": pairs["n"].to_numpy(dtype=float),
+            "n_human": pairs["n_human"].fillna(0).to_numpy(dtype=float),
+            "n_first": pairs["n_first"].fillna(0).to_numpy(dtype=float),
+            "h_sum": pairs["h_sum"].fillna(0.0).to_numpy(dtype=float),
+            "h_n": pairs["h_n"].fillna(0).to_numpy(dtype=float),
+        }
+    )
+    out = out[out["act"] >= 0].reset_index(drop=True)
+    return CaseTables(cases=cases, pairs=out, activities=list(activities), dominant_end=dominant)
+
+
+@dataclass(frozen=True)
+class Window:
+    """How the log's volumes are annualised, and what is doubtful about it.
+
+    Attributes
+    ----------
+    years : float
+        Observation period ``T`` in years (see :func:`annualisation_window`).
+    arrival_days, event_days : float
+        Range of case starts (corrected) and span of all events, in days.
+    incomplete_start, incomplete_end, short : bool
+        The flags of :func:`annualisation_window`.
+    open_cases : numpy.ndarray of bool
+        Per case: open at the log's end (excluded from ``automatable_share`` when the end
+        is incomplete).
+    note_en, note_de : str or None
+        The annualisation note, None when nothing is doubtful.
+    """
+
+    years: float
+    arrival_days: float
+    event_days: float
+    incomplete_start: bool
+    incomplete_end: bool
+    short: bool
+    open_cases: np.ndarray
+    note_en: str | None
+    note_de: str | None
+
+
+def _usual(values: pd.Series, reference: np.ndarray, share: float) -> set[str]:
+    ref = values[reference] if reference.any() else values
+    counts = ref.value_counts(normalize=True)
+    return set(counts[counts >= share].index.astype(str))
+
+
+def _excess(values: pd.Series, edge: np.ndarray, usual: set[str], s: dict) -> tuple[bool, float]:
+    """Is the share of unusual activities at the edge higher than in the middle?"""
+    unusual = ~values.astype(str).isin(usual).to_numpy()
+    middle = ~edge
+    if edge.sum() < s["min_edge_cases"] or not middle.any():
+        return False, 0.0
+    diff = float(unusual[edge].mean() - unusual[middle].mean())
+    return diff > s["edge_excess"], diff
+
+
+def _sentence(parts: list[str]) -> str | None:
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if text else None
+
+
+def annualisation_window(cases: pd.DataFrame) -> Window:
+    r"""The observation period and the checks for an incomplete start or end.
+
+    With :math:`n` cases whose starts (earliest start or completion time) range over
+    :math:`R` days, the period is the unbiased estimate of the length of a uniform
+    arrival window, :math:`T = R \cdot (n + 1) / (n - 1)` days, at least one day,
+    and ``years = T / 365.25``. Case starts, not the event span, are used because work on
+    the last cases goes on after the last arrival (the event span of a one-year synthetic
+    log is 378–431 days).
+
+    Edge checks (thresholds in ``data/rates.toml``): a case is a *head* case when it
+    starts in the first ``edge_share`` (10 %) of the event span, a *tail* case when it
+    ends in the last 10 %. *Usual* start (end) activities are those that begin (end) at
+    least ``usual_share`` (1 %) of the other cases. The start is **incomplete** when the
+    share of head cases that begin with an unusual activity exceeds that share among the
+    other cases by more than ``edge_excess`` (5 points), with at least ``min_edge_cases``
+    (5) head cases; the end likewise with tail cases and end activities — the signature of
+    cases already running at the log's start or still open at its end. **Short** means
+    ``T < min_full_year_days`` (347 days, 95 % of a year: cases arriving on working days
+    only rarely span the full 365 days).
+    """
+    s = _settings()
+    n = len(cases)
+    start = cases["start"].to_numpy(dtype=float)
+    end = cases["end"].to_numpy(dtype=float)
+    if n == 0:
+        return Window(np.nan, np.nan, np.nan, False, False, True, np.zeros(0, bool), None, None)
+    lo, hi = float(np.nanmin(start)), float(np.nanmax(end))
+    event_days = (hi - lo) / engine.DAY
+    arrival = (float(np.nanmax(start)) - lo) / engine.DAY
+    arrival_days = max(arrival * (n + 1) / (n - 1) if n > 1 else 0.0, 1.0)
+    edge = s["edge_share"] * (hi - lo)
+    head = start < lo + edge
+    tail = end > hi - edge
+    starts_usual = _usual(cases["first_activity"].astype(str), ~head, s["usual_share"])
+    ends_usual = _usual(cases["last_activity"].astype(str), ~tail, s["usual_share"])
+    bad_start, d_start = _excess(cases["first_activity"], head, starts_usual, s)
+    bad_end, d_end = _excess(cases["last_activity"], tail, ends_usual, s)
+    open_cases = tail & ~cases["last_activity"].astype(str).isin(ends_usual).to_numpy()
+    if not bad_end:
+        open_cases = np.zeros(n, dtype=bool)
+    short = arrival_days < s["min_full_year_days"]
+    en, de = [], []
+    if short:
+        en.append(
+            f"the log covers {arrival_days:.0f} days of case starts, less than a year: "
+            f"volumes are extrapolated ×{DAYS_PER_YEAR / arrival_days:.2f} and seasonal "
+            "variation is not captured"
+        )
+        de.append(
+            f"das Protokoll umfasst {arrival_days:.0f} Tage mit Fallbeginnen, weniger als ein "
+            f"Jahr: Mengen hochgerechnet ×{DAYS_PER_YEAR / arrival_days:.2f}, saisonale "
+            "Schwankungen nicht erfasst"
+        )
+    if bad_start:
+        en.append(
+            f"incomplete start: {d_start:.0%} more of the cases in the first weeks begin with "
+            "an unusual activity (cases already running when the log starts); their earlier "
+            "steps are missing"
+        )
+        de.append(
+            f"unvollständiger Anfang: in den ersten Wochen beginnen {d_start:.0%} mehr Fälle "
+            "mit einer unüblichen Tätigkeit (Fälle liefen schon vor Protokollbeginn); ihre "
+            "früheren Schritte fehlen"
+        )
+    if bad_end:
+        en.append(
+            f"incomplete end: {int(open_cases.sum())} cases are still open at the log's end "
+            "and are left out of automatable_share"
+        )
+        de.append(
+            f"unvollständiges Ende: {int(open_cases.sum())} Fälle sind bei Protokollende noch "
+            "offen und zählen nicht für automatable_share"
+        )
+    return Window(
+        years=arrival_days / DAYS_PER_YEAR,
+        arrival_days=arrival_days,
+        event_days=event_days,
+        incomplete_start=bad_start,
+        incomplete_end=bad_end,
+        short=short,
+        open_cases=open_cases,
+        note_en=_sentence(en),
+        note_de=_sentence(de),
+    )
+
+
+def _matrix(tables: CaseTables, window: Window):  # -> scipy.sparse.csr_matrix
+    """Cases × (quantities · activities) sparse matrix of the per-case values."""
+    from scipy import sparse
+
+    p = tables.pairs
+    n_act = len(tables.activities)
+    case = p["case"].to_numpy()
+    reaches = tables.cases["reaches_end"].to_numpy(dtype=bool)[case]
+    counted = ~window.open_cases[case] if window.open_cases.size else np.ones(len(p), bool)
+    values = {
+        "n": p["n"].to_numpy(),
+        "n_human": p["n_human"].to_numpy(),
+        "n_std": p["n_first"].to_numpy() * reaches,
+        "h_sum": p["h_sum"].to_numpy(),
+        "h_n": p["h_n"].to_numpy(),
+        "share_human": p["n_human"].to_numpy() * counted,
+        "share_std": p["n_first"].to_numpy() * reaches * counted,
+    }
+    rows = np.tile(case, len(QUANTITIES))
+    cols = np.concatenate([k * n_act + p["act"].to_numpy() for k in range(len(QUANTITIES))])
+    data = np.concatenate([values[q] for q in QUANTITIES]).astype(float)
+    shape = (len(tables.cases), len(QUANTITIES) * n_act)
+    return sparse.csr_matrix((data, (rows, cols)), shape=shape)
+
+
+def resample_sums(
+    tables: CaseTables, window: Window, *, resamples: int, random_state: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per-activity sums on the log and on ``resamples`` Poisson-weighted resamples.
+
+    Returns
+    -------
+    point : dict of str -> numpy.ndarray
+        For each name in :data:`QUANTITIES` the per-activity sum over all cases (shape
+        ``(A,)``): ``n``, ``n_human``, ``n_std`` (first human executions in cases that reach
+        the dominant end), ``h_sum``, ``h_n``, and ``share_human`` / ``share_std`` (the
+        same over cases not open at the end).
+    boot : dict of str -> numpy.ndarray
+        The same sums per resample, shape ``(resamples, A)``, with weights
+        ``w_c ~ Poisson(1)`` drawn from ``numpy.random.default_rng(random_state)``.
+    """
+    matrix = _matrix(tables, window)
+    n_act = len(tables.activities)
+    n_cases = matrix.shape[0]
+
+    def split(flat: np.ndarray) -> dict[str, np.ndarray]:
+        return {q: flat[..., k * n_act : (k + 1) * n_act] for k, q in enumerate(QUANTITIES)}
+
+    point = split(np.asarray(matrix.sum(axis=0)).ravel())
+    rng = np.random.default_rng(random_state)
+    chunk = max(1, min(resamples, 20_000_000 // max(n_cases, 1)))
+    blocks = []
+    for first in range(0, resamples, chunk):
+        size = min(chunk, resamples - first)
+        weights = rng.poisson(1.0, size=(size, n_cases)).astype(float)
+        blocks.append(np.asarray(weights @ matrix))
+    flat = np.vstack(blocks) if blocks else np.zeros((0, matrix.shape[1]))
+    return point, split(flat)

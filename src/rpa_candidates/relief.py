@@ -1,0 +1,572 @@
+r"""Relief: how many staff hours, full-time equivalents and euros a robot frees per step.
+
+For activity :math:`a`, with :math:`T` the observation period in years (from the range of
+case starts, see :func:`rpa_candidates.bootstrap.annualisation_window`):
+
+.. math::
+
+    \mathrm{hours}_a = \underbrace{n_a / T}_{\texttt{events\_per\_year}}
+        \cdot (1 - \underbrace{\alpha_a}_{\texttt{automation\_rate}})
+        \cdot \underbrace{s_a}_{\texttt{automatable\_share}}
+        \cdot \underbrace{\bar h_a}_{\texttt{handling\_minutes} / 60}
+        \cdot \beta
+
+* :math:`n_a` executions in the log; :math:`\alpha_a` the share of them done by an
+  automated resource (:func:`rpa_candidates.resources.classify_resources`; executions
+  without a resource count as human);
+* :math:`s_a` the share of human executions in the **standard context**: the first
+  execution of the activity in its case (no rework), in a case that reaches the dominant
+  end activity (the most frequent last activity; no exception path). Cases still open at
+  an incomplete end are left out of this share;
+* :math:`\bar h_a` the mean handling time of a human execution, from the estimator the
+  activity uses (``handling_source``; :mod:`rpa_candidates.timing`);
+* :math:`\beta` = ``bot_success_rate``, the share of standard executions a bot finishes
+  without human help.
+
+So :math:`\mathrm{hours}_a = H^{std}_a \cdot \bar h_a \cdot \beta / T` with
+:math:`H^{std}_a` the human standard executions. Then ``relief_fte = hours /
+hours_per_fte``, ``relief_eur_personnel_per_year = hours · r_a`` with :math:`r_a` the
+hourly rate of the activity's pay group, ``relief_eur_full_cost_per_year = hours · (r_a
+(1 + o) + W / h_{KGSt})`` with overhead share :math:`o`, workplace cost :math:`W` and
+KGSt net hours :math:`h_{KGSt}`, and
+
+.. math::
+
+    \texttt{payback\_months} = \frac{C_{build}}{E / 12 - C_{run} / 12}
+
+with :math:`E` = ``relief_eur_per_year`` and the bot's build and yearly running cost; NaN
+with a reason in ``payback_note`` when the denominator is not positive. Every default is
+in ``data/rates.toml`` with its source; definitions and measured accuracy:
+``docs/relief.md``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import bootstrap
+from ._data import load_toml
+from .errors import DataQualityWarning, ParameterError
+
+if TYPE_CHECKING:
+    from .eventlog import EventLog
+
+__all__ = ["PAY_GROUPS", "Assumptions", "estimate_relief"]
+
+PAY_GROUPS = ("mittel", "gehoben", "hoeher", "durchschnitt")
+_USER = "set by the user"
+
+
+def _default(name: str) -> Any:
+    return load_toml("rates.toml")[name]["value"]
+
+
+def _default_rates() -> dict[str, float]:
+    return {g: float(e["value"]) for g, e in load_toml("rates.toml")["pay_rates"].items()}
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Every economic assumption of the relief estimate; defaults from ``data/rates.toml``.
+
+    Change a value with ``dataclasses.replace(rc.Assumptions(), pay_group="gehoben")`` or
+    ``rc.Assumptions(bot_success_rate=0.7)``; ``sources()`` lists each value with its
+    source, year and what to verify, for the report.
+
+    Parameters
+    ----------
+    hourly_rate_eur : float or None, default=None
+        Personnel cost per hour for every activity without an entry in ``pay_groups``;
+        ``None`` takes the rate of ``pay_group``.
+    pay_group : {"mittel", "gehoben", "hoeher", "durchschnitt"}, default="durchschnitt"
+        Pay group of the Destatis Lohnkostentabelle Verwaltung (municipalities, 2025):
+        einfacher+mittlerer Dienst 25.50, gehobener 42.20, höherer 70.40, average 40.70
+        EUR/h.
+    pay_groups : mapping, default={}
+        Activity -> pay group, for steps done by another pay group.
+    pay_rates : mapping, default=the Lohnkostentabelle
+        Pay group -> EUR/h; replace it for a newer edition or local rates.
+    hours_per_fte : float, default=1600
+        Hours of one full-time equivalent (Destatis: 1 MAK = 200 days × 8 h).
+    full_cost : bool, default=False
+        ``relief_eur_per_year`` as full cost (KGSt) instead of personnel cost only.
+    full_cost_hours_per_fte : float, default=1590
+        KGSt net annual hours (39-h week; 1631 for 40 h), basis of the workplace cost per hour.
+    workplace_cost_eur : float, default=9700
+        KGSt flat cost of an office workplace per year.
+    overhead_share : float, default=0.20
+        KGSt overhead surcharge on personnel cost.
+    bot_success_rate : float, default=0.8
+        Share of standard executions a bot completes without human help.
+    bot_run_cost_eur_per_year : float, default=5000
+        Licence share, operation and maintenance per automated step and year.
+    bot_build_cost_eur : float, default=15000
+        Building one bot for one step.
+    bootstrap_resamples : int, default=400
+        Case resamples for the interval, at least 200.
+    confidence : float, default=0.90
+        Level of the interval ``[relief_hours_low, relief_hours_high]``.
+    random_state : int, default=0
+        Seed of the bootstrap.
+
+    Raises
+    ------
+    ParameterError
+        A value outside its range, or an unknown pay group.
+
+    Examples
+    --------
+    >>> from rpa_candidates.relief import Assumptions
+    >>> a = Assumptions(pay_groups={"Antrag erfassen": "mittel"})
+    >>> a.rate("Antrag erfassen"), a.rate("Bescheid erstellen")
+    (25.5, 40.7)
+    >>> Assumptions.sources().set_index("field").loc["hours_per_fte", "value"]
+    1600
+    """
+
+    hourly_rate_eur: float | None = None
+    pay_group: str = field(default_factory=lambda: str(_default("pay_group")))
+    pay_groups: Mapping[str, str] = field(default_factory=dict, hash=False)
+    pay_rates: Mapping[str, float] = field(default_factory=_default_rates, hash=False)
+    hours_per_fte: float = field(default_factory=lambda: _default("hours_per_fte"))
+    full_cost: bool = field(default_factory=lambda: bool(_default("full_cost")))
+    full_cost_hours_per_fte: float = field(
+        default_factory=lambda: _default("full_cost_hours_per_fte")
+    )
+    workplace_cost_eur: float = field(default_factory=lambda: _default("workplace_cost_eur"))
+    overhead_share: float = field(default_factory=lambda: _default("overhead_share"))
+    bot_success_rate: float = field(default_factory=lambda: _default("bot_success_rate"))
+    bot_run_cost_eur_per_year: float = field(
+        default_factory=lambda: _default("bot_run_cost_eur_per_year")
+    )
+    bot_build_cost_eur: float = field(default_factory=lambda: _default("bot_build_cost_eur"))
+    bootstrap_resamples: int = field(default_factory=lambda: int(_default("bootstrap_resamples")))
+    confidence: float = field(default_factory=lambda: _default("confidence"))
+    random_state: int = field(default_factory=lambda: int(_default("random_state")))
+
+    def __post_init__(self) -> None:
+        def number(name: str, low: float, high: float = np.inf, *, open_low: bool = False):
+            value = getattr(self, name)
+            ok = isinstance(value, int | float | np.number) and not isinstance(value, bool)
+            ok = ok and np.isfinite(value) and (low < value if open_low else low <= value)
+            if not ok or value > high:
+                raise ParameterError(
+                    f"{name}={value!r} is not a number in {'(' if open_low else '['}{low}, "
+                    f"{high}]; pass e.g. {name}={_default(name)!r} (data/rates.toml)."
+                )
+
+        for name in ("hours_per_fte", "full_cost_hours_per_fte"):
+            number(name, 0, open_low=True)
+        for name in ("workplace_cost_eur", "overhead_share"):
+            number(name, 0)
+        for name in ("bot_run_cost_eur_per_year", "bot_build_cost_eur"):
+            number(name, 0)
+        number("bot_success_rate", 0, 1)
+        number("confidence", 0, 1, open_low=True)
+        if self.confidence >= 1:
+            raise ParameterError(f"confidence={self.confidence!r} must be below 1, e.g. 0.9.")
+        if self.hourly_rate_eur is not None:
+            number("hourly_rate_eur", 0)
+        resamples = self.bootstrap_resamples
+        if isinstance(resamples, bool) or not isinstance(resamples, int | np.integer):
+            raise ParameterError(f"bootstrap_resamples={resamples!r} must be an integer >= 200.")
+        if resamples < 200:
+            raise ParameterError(
+                f"bootstrap_resamples={resamples!r} is too few for a percentile interval; "
+                "pass at least 200 (default 400)."
+            )
+        if not isinstance(self.random_state, int | np.integer) or isinstance(
+            self.random_state, bool
+        ):
+            raise ParameterError(f"random_state={self.random_state!r} must be an integer.")
+        if not isinstance(self.full_cost, bool | np.bool_):
+            raise ParameterError(f"full_cost={self.full_cost!r} must be True or False.")
+        rates = dict(self.pay_rates)
+        for group, rate in rates.items():
+            if isinstance(rate, bool) or not isinstance(rate, int | float) or rate < 0:
+                raise ParameterError(
+                    f"pay_rates[{group!r}]={rate!r} is not a rate in EUR/h >= 0; "
+                    "pass e.g. pay_rates={'gehoben': 42.2, ...}."
+                )
+        groups = {"pay_group": self.pay_group} | {
+            f"pay_groups[{a!r}]": g for a, g in dict(self.pay_groups).items()
+        }
+        for name, group in groups.items():
+            if group not in rates:
+                raise ParameterError(
+                    f"{name}={group!r} is not a pay group; expected one of {sorted(rates)!r}."
+                )
+        object.__setattr__(self, "pay_groups", dict(self.pay_groups))
+        object.__setattr__(self, "pay_rates", {g: float(r) for g, r in rates.items()})
+
+    def pay_group_of(self, activity: str) -> str | None:
+        """The pay group used for ``activity`` (None when ``hourly_rate_eur`` applies)."""
+        if activity in self.pay_groups:
+            return self.pay_groups[activity]
+        return None if self.hourly_rate_eur is not None else self.pay_group
+
+    def rate(self, activity: str) -> float:
+        """Personnel cost per hour of ``activity`` in EUR (pay group or ``hourly_rate_eur``)."""
+        group = self.pay_group_of(activity)
+        return float(self.hourly_rate_eur) if group is None else self.pay_rates[group]
+
+    def full_cost_rate(self, activity: str) -> float:
+        """Full cost per hour: ``rate · (1 + overhead_share) + workplace_cost_eur /
+        full_cost_hours_per_fte`` (KGSt)."""
+        return (
+            self.rate(activity) * (1.0 + self.overhead_share)
+            + self.workplace_cost_eur / self.full_cost_hours_per_fte
+        )
+
+    def sources(self: Assumptions | None = None) -> pd.DataFrame:  # type: ignore[misc]
+        """Each assumption with its value, unit, source, year and verify note.
+
+        Callable on the class (the defaults) or on an instance (its values; a value that
+        differs from the default has the source ``"set by the user"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``field``, ``value``, ``unit``, ``source``, ``year``, ``verify``.
+        """
+        table = load_toml("rates.toml")
+        current = self if self is not None else Assumptions()
+        default = Assumptions()
+        rows = []
+        for f in fields(Assumptions):
+            value = getattr(current, f.name)
+            if f.name == "pay_rates":
+                for group, rate in value.items():
+                    entry = table["pay_rates"].get(group, {})
+                    user = entry.get("value") != rate
+                    rows.append(_row(f"pay_rates.{group}", rate, entry, user))
+                continue
+            entry = table.get(f.name, {})
+            if f.name == "hourly_rate_eur":
+                entry = {
+                    "unit": "EUR/h",
+                    "source": "None: the rate of pay_group (pay_rates)",
+                    "year": 2025,
+                    "verify": "",
+                }
+            if f.name == "pay_groups":
+                entry = {"unit": "activity -> pay group", "source": "none given", "year": None}
+            rows.append(_row(f.name, value, entry, value != getattr(default, f.name)))
+        return pd.DataFrame(rows, columns=["field", "value", "unit", "source", "year", "verify"])
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Assumptions:
+        """Assumptions from a TOML file: ``name = value`` or ``[name] value = ...`` entries.
+
+        Raises
+        ------
+        ParameterError
+            Unreadable file, unknown names, or values outside their range.
+        """
+        try:
+            table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ParameterError(f"Cannot read assumptions from {str(path)!r}: {err}.") from err
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(table) - names)
+        if unknown:
+            raise ParameterError(
+                f"Unknown assumptions {unknown!r} in {str(path)!r}; expected some of "
+                f"{sorted(names)!r}."
+            )
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, dict) and "value" in value:
+                return value["value"]
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            return value
+
+        return cls(**{k: plain(v) for k, v in table.items()})
+
+
+def _row(name: str, value: Any, entry: Mapping[str, Any], user: bool) -> dict[str, Any]:
+    return {
+        "field": name,
+        "value": dict(value) if isinstance(value, Mapping) else value,
+        "unit": entry.get("unit"),
+        "source": _USER if user else entry.get("source"),
+        "year": None if user else entry.get("year"),
+        "verify": entry.get("verify"),
+    }
+
+
+# ------------------------------------------------------------------------------------------
+# Estimate
+
+
+def _check_inputs(features: Any, scores: Any) -> None:
+    need = {"activity", "handling_source", "handling_mean_minutes"}
+    if not isinstance(features, pd.DataFrame) or not need <= set(features.columns):
+        found = sorted(features.columns) if isinstance(features, pd.DataFrame) else features
+        raise ParameterError(
+            f"features must be the DataFrame of rc.activity_features(log) with columns "
+            f"{sorted(need)!r}; got {found!r}."
+        )
+    if scores is not None and (
+        not isinstance(scores, pd.DataFrame)
+        or not {"activity", "already_automated"} <= set(scores.columns)
+    ):
+        raise ParameterError(
+            "scores must be the DataFrame of score_activities(features) with columns "
+            "'activity' and 'already_automated', or None."
+        )
+
+
+def _automated_resources(log: EventLog) -> list[str]:
+    from .resources import classify_resources
+
+    table = classify_resources(log)
+    flag = table["automated"].fillna(False).astype(bool)
+    return sorted(str(r) for r in table.loc[flag, "resource"].dropna().unique())
+
+
+def _relief(sums: Mapping[str, np.ndarray], years: float, beta: float, given_h: np.ndarray):
+    """Relief hours per year (and its parts) from per-activity sums; see module docstring."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = sums["share_std"] / sums["share_human"]
+        hours = np.where(np.isnan(given_h), sums["h_sum"] / sums["h_n"] / 3600.0, given_h)
+        relief = sums["n_human"] / years * share * hours * beta
+    return np.where(sums["n_human"] == 0, 0.0, relief), share, hours
+
+
+_REASONS = {
+    "absent": (
+        "activity not in the log",
+        "Tätigkeit nicht im Protokoll",
+    ),
+    "handling": (
+        "no handling-time estimate (no start times, no valid same-day gap): pass standard "
+        "minutes via handling_times",
+        "keine Bearbeitungszeit schätzbar (keine Startzeiten, keine gültige Lücke am selben "
+        "Tag): Standardminuten über handling_times angeben",
+    ),
+    "share": (
+        "no case with this activity reaches the dominant end activity",
+        "kein Fall mit dieser Tätigkeit erreicht die häufigste Endtätigkeit",
+    ),
+}
+
+
+def estimate_relief(
+    log: EventLog,
+    features: pd.DataFrame,
+    scores: pd.DataFrame | None = None,
+    *,
+    assumptions: Assumptions | None = None,
+) -> pd.DataFrame:
+    """Yearly staff hours, FTE and euros a robot frees per activity, with a 90 % interval.
+
+    The formula is in the module docstring; the interval is a Poisson bootstrap over cases
+    (:mod:`rpa_candidates.bootstrap`), percentiles ``(1 ± confidence) / 2`` of
+    ``bootstrap_resamples`` resamples seeded with ``random_state``. It covers the sampling
+    error of volumes, standard shares and handling times, **not** the bias of the
+    handling-time estimator (``resource_gap`` includes idle time, see
+    ``docs/handling-time.md``) nor the uncertainty of the assumptions.
+
+    Parameters
+    ----------
+    log : EventLog
+        The log the features were computed from.
+    features : pandas.DataFrame
+        :func:`rpa_candidates.activity_features` of ``log``; its ``handling_source`` and,
+        for ``given`` steps, ``handling_mean_minutes`` decide the handling time.
+    scores : pandas.DataFrame or None, default=None
+        Output of ``score_activities(features)``; steps with ``already_automated`` bring
+        no relief (hours 0, interval [0, 0]).
+    assumptions : Assumptions or None, default=None
+        ``None`` takes the defaults of ``data/rates.toml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``features``, in its order: ``activity``, ``events_per_year``
+        (``n / T``), ``cases_per_year``, ``handling_minutes`` (mean of a human execution),
+        ``handling_source``, ``automatable_share`` (``s``), ``automation_rate`` (``α``),
+        ``relief_hours_per_year``, ``relief_hours_low``, ``relief_hours_high``,
+        ``relief_fte``, ``relief_eur_per_year`` (full cost if ``assumptions.full_cost``,
+        else personnel cost), ``relief_eur_full_cost_per_year``,
+        ``relief_eur_personnel_per_year``, ``payback_months``, ``payback_note`` /
+        ``payback_note_de`` (why payback is NaN), ``unknown_reason`` /
+        ``unknown_reason_de`` (why relief is NaN), ``annualisation_note`` /
+        ``annualisation_note_de`` (log-level doubts about ``T``), ``relief_note`` /
+        ``relief_note_de`` (other remarks), ``pay_group``, ``hourly_rate_eur``.
+
+    Raises
+    ------
+    ParameterError
+        Malformed ``features``, ``scores`` or ``assumptions``.
+
+    Warns
+    -----
+    DataQualityWarning
+        The log covers less than a year of case starts, or its start or end is incomplete.
+
+    Examples
+    --------
+    >>> import rpa_candidates as rc
+    >>> from rpa_candidates.relief import estimate_relief
+    >>> log = rc.read_log(rc.synth.simulate("wohngeld", n_cases=300, seed=1).events)
+    >>> relief = estimate_relief(log, rc.activity_features(log))
+    >>> row = relief.set_index("activity").loc["Einkommen berechnen"]
+    >>> bool(row.relief_hours_low <= row.relief_hours_per_year <= row.relief_hours_high)
+    True
+    """
+    _check_inputs(features, scores)
+    a = assumptions if assumptions is not None else Assumptions()
+    if not isinstance(a, Assumptions):
+        raise ParameterError(
+            f"assumptions must be rc.Assumptions or None, got {type(a).__name__!r}."
+        )
+    acts = [str(x) for x in features["activity"]]
+    source = features["handling_source"].where(features["handling_source"].notna(), None)
+    sources = {x: s for x, s in zip(acts, source, strict=True) if s is not None}
+    given = {
+        x: float(m)
+        for x, s, m in zip(acts, source, features["handling_mean_minutes"], strict=True)
+        if s == "given" and pd.notna(m)
+    }
+    automated = _automated_resources(log)
+    tables = bootstrap.case_tables(
+        log, sources=sources, given_minutes=given, automated=automated, activities=acts
+    )
+    window = bootstrap.annualisation_window(tables.cases)
+    point, boot = bootstrap.resample_sums(
+        tables, window, resamples=a.bootstrap_resamples, random_state=a.random_state
+    )
+    given_h = np.array([given.get(x, np.nan) / 60.0 for x in acts])
+    beta = a.bot_success_rate
+    relief, share, hours = _relief(point, window.years, beta, given_h)
+    boot_relief = _relief(boot, window.years, beta, given_h)[0]
+    tail = (1.0 - a.confidence) / 2.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+        low = np.nanquantile(boot_relief, tail, axis=0)
+        high = np.nanquantile(boot_relief, 1.0 - tail, axis=0)
+    cases = np.bincount(tables.pairs["act"], minlength=len(acts)).astype(float)
+    done = _already_automated(acts, scores)
+    out = pd.DataFrame(
+        {
+            "activity": acts,
+            "events_per_year": point["n"] / window.years,
+            "cases_per_year": cases / window.years,
+            "handling_minutes": hours * 60.0,
+            "handling_source": [sources.get(x) for x in acts],
+            "automatable_share": share,
+            "automation_rate": np.where(point["n"] > 0, 1 - point["n_human"] / point["n"], np.nan),
+            "relief_hours_per_year": relief,
+            "relief_hours_low": np.where(np.isnan(relief), np.nan, low),
+            "relief_hours_high": np.where(np.isnan(relief), np.nan, high),
+        }
+    )
+    reason = np.full(len(acts), None, dtype=object)
+    reason[np.isnan(relief) & np.isnan(hours)] = "handling"
+    reason[np.isnan(relief) & ~np.isnan(hours)] = "share"
+    reason[point["n"] == 0] = "absent"
+    out.loc[point["n"] == 0, ["relief_hours_per_year", "relief_hours_low", "relief_hours_high"]] = (
+        np.nan
+    )
+    notes = _notes(acts, out, done, features)
+    out.loc[done, ["relief_hours_per_year", "relief_hours_low", "relief_hours_high"]] = 0.0
+    reason[done] = None
+    out = _money(out, a)
+    out.loc[done, "payback_note"] = "already automated: no relief"
+    out.loc[done, "payback_note_de"] = "bereits automatisiert: keine Entlastung"
+    out["unknown_reason"] = [_REASONS[r][0] if r else None for r in reason]
+    out["unknown_reason_de"] = [_REASONS[r][1] if r else None for r in reason]
+    out["annualisation_note"] = window.note_en
+    out["annualisation_note_de"] = window.note_de
+    out["relief_note"] = [n[0] for n in notes]
+    out["relief_note_de"] = [n[1] for n in notes]
+    out["pay_group"] = [a.pay_group_of(x) for x in acts]
+    out["hourly_rate_eur"] = [a.rate(x) for x in acts]
+    if window.note_en:
+        warnings.warn(
+            f"Relief annualisation: {window.note_en} See the annualisation_note column and "
+            "docs/relief.md.",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    return out
+
+
+def _already_automated(acts: list[str], scores: pd.DataFrame | None) -> np.ndarray:
+    if scores is None:
+        return np.zeros(len(acts), dtype=bool)
+    flags = scores.drop_duplicates("activity").set_index("activity")["already_automated"]
+    values = [flags.get(x) for x in acts]
+    return np.array([bool(v) if v is not None and pd.notna(v) else False for v in values])
+
+
+def _notes(
+    acts: list[str], out: pd.DataFrame, done: np.ndarray, features: pd.DataFrame
+) -> list[tuple[str | None, str | None]]:
+    rate = (
+        features["automation_rate"].to_numpy(dtype=float)
+        if "automation_rate" in features.columns
+        else np.full(len(acts), np.nan)
+    )
+    result = []
+    for i in range(len(acts)):
+        en, de = [], []
+        if done[i]:
+            en.append("already automated: no relief")
+            de.append("bereits automatisiert: keine Entlastung")
+        elif out["handling_source"].iloc[i] == "resource_gap":
+            en.append(
+                "handling time from gaps between a person's completions: an upper bound when "
+                "staff also do other work; the interval covers sampling only"
+            )
+            de.append(
+                "Bearbeitungszeit aus Abständen zwischen Erledigungen einer Person: Obergrenze, "
+                "wenn die Beschäftigten auch anderes bearbeiten; das Intervall deckt nur den "
+                "Stichprobenfehler ab"
+            )
+        elif out["handling_source"].iloc[i] == "case_gap":
+            en.append("handling time from gaps within the case: includes waiting, an upper bound")
+            de.append("Bearbeitungszeit aus Abständen im Fall: enthält Liegezeit, Obergrenze")
+        if not done[i] and np.isnan(rate[i]):
+            en.append("no resource recorded: automation rate unknown, taken as 0")
+            de.append("keine Ressource erfasst: Automatisierungsgrad unbekannt, als 0 angesetzt")
+        result.append(("; ".join(en) or None, "; ".join(de) or None))
+    return result
+
+
+def _money(out: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
+    hours = out["relief_hours_per_year"].to_numpy(dtype=float)
+    rate = np.array([a.rate(x) for x in out["activity"]])
+    full = np.array([a.full_cost_rate(x) for x in out["activity"]])
+    out["relief_fte"] = hours / a.hours_per_fte
+    out["relief_eur_full_cost_per_year"] = hours * full
+    out["relief_eur_personnel_per_year"] = hours * rate
+    eur = out["relief_eur_full_cost_per_year" if a.full_cost else "relief_eur_personnel_per_year"]
+    out.insert(out.columns.get_loc("relief_fte") + 1, "relief_eur_per_year", eur)
+    net = (eur.to_numpy(dtype=float) - a.bot_run_cost_eur_per_year) / 12.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        payback = np.where(net > 0, a.bot_build_cost_eur / net, np.nan)
+    en = np.full(len(out), None, dtype=object)
+    de = np.full(len(out), None, dtype=object)
+    unknown = np.isnan(hours)
+    zero = ~unknown & (hours == 0)
+    below = ~unknown & ~zero & ~(net > 0)
+    en[unknown], de[unknown] = "relief unknown", "Entlastung unbekannt"
+    en[zero], de[zero] = "no relief", "keine Entlastung"
+    en[below] = "relief below bot running cost"
+    de[below] = "kein Nutzen: Entlastung unter Betriebskosten"
+    out["payback_months"] = payback
+    out["payback_note"] = en
+    out["payback_note_de"] = de
+    return out
