@@ -58,7 +58,8 @@ class CaseTables:
     ----------
     cases : pandas.DataFrame
         One row per case: ``case_id``, ``start``, ``end`` (epoch seconds),
-        ``first_activity``, ``last_activity``, ``reaches_end`` (bool).
+        ``first_activity``, ``last_activity``, ``reaches_end`` (bool: the case contains the
+        dominant end activity, or one of the given ``end_activities``).
     pairs : pandas.DataFrame
         One row per case and activity: ``case`` (row number in ``cases``), ``act`` (index
         into ``activities``), ``n``, ``n_human``, ``n_first``, ``h_sum``, ``h_n``.
@@ -120,6 +121,7 @@ def case_tables(
     given_minutes: Mapping[str, float],
     automated: Sequence[str],
     activities: Sequence[str],
+    end_activities: Sequence[str] | None = None,
 ) -> CaseTables:
     """Build the case table and the case × activity table (see the module docstring).
 
@@ -136,6 +138,8 @@ def case_tables(
         Pseudonyms of automated resources (their executions are not human work).
     activities : sequence of str
         Activity order of the result (the rows of the features table).
+    end_activities : sequence of str or None, default=None
+        Activities that end a case regularly; ``None``: the dominant end activity only.
 
     Returns
     -------
@@ -172,7 +176,9 @@ def case_tables(
         sort=None,
     )
     begin = nw.when(nw.col("start_ts").is_null()).then(nw.col("ts")).otherwise(nw.col("start_ts"))
-    at_end = (nw.col("activity") == dominant) if dominant is not None else nw.lit(value=False)
+    ends = list(end_activities) if end_activities is not None else [dominant]
+    ends = [e for e in ends if e is not None]
+    at_end = nw.col("activity").is_in(ends) if ends else nw.lit(value=False)
     cases = engine.collect(
         prepared.group_by("case_id").agg(
             begin.min().alias("start"),

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import tomllib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -367,6 +367,7 @@ def estimate_relief(
     scores: pd.DataFrame | None = None,
     *,
     assumptions: Assumptions | None = None,
+    end_activities: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Yearly staff hours, FTE and euros a robot frees per activity, with a 90 % interval.
 
@@ -389,6 +390,12 @@ def estimate_relief(
         no relief (hours 0, interval [0, 0]).
     assumptions : Assumptions or None, default=None
         ``None`` takes the defaults of ``data/rates.toml``.
+    end_activities : sequence of str or None, default=None
+        Activities that end a case *regularly* (e.g. both ``"Bescheid versenden"`` and a
+        rule-based ``"Antrag ablehnen"``); a case is in the standard context when it
+        contains one of them. ``None``: only the dominant end activity (the most frequent
+        last activity), so a step that itself ends a case on another path gets
+        ``automatable_share`` 0.
 
     Returns
     -------
@@ -441,7 +448,12 @@ def estimate_relief(
     }
     automated = _automated_resources(log)
     tables = bootstrap.case_tables(
-        log, sources=sources, given_minutes=given, automated=automated, activities=acts
+        log,
+        sources=sources,
+        given_minutes=given,
+        automated=automated,
+        activities=acts,
+        end_activities=_end_activities(end_activities),
     )
     window = bootstrap.annualisation_window(tables.cases)
     point, boot = bootstrap.resample_sums(
@@ -479,7 +491,7 @@ def estimate_relief(
     out.loc[point["n"] == 0, ["relief_hours_per_year", "relief_hours_low", "relief_hours_high"]] = (
         np.nan
     )
-    notes = _notes(acts, out, done, features)
+    notes = _notes(acts, out, done | ((point["n"] > 0) & (point["n_human"] == 0)), features)
     out.loc[done, ["relief_hours_per_year", "relief_hours_low", "relief_hours_high"]] = 0.0
     reason[done] = None
     out = _money(out, a)
@@ -503,6 +515,17 @@ def estimate_relief(
     return out
 
 
+def _end_activities(ends: Sequence[str] | None) -> list[str] | None:
+    if ends is None:
+        return None
+    if isinstance(ends, str) or not all(isinstance(e, str) for e in ends):
+        raise ParameterError(
+            f"end_activities={ends!r} must be a list of activity names, e.g. "
+            "['Bescheid versenden', 'Antrag ablehnen'], or None."
+        )
+    return list(ends)
+
+
 def _already_automated(acts: list[str], scores: pd.DataFrame | None) -> np.ndarray:
     if scores is None:
         return np.zeros(len(acts), dtype=bool)
@@ -523,8 +546,10 @@ def _notes(
     for i in range(len(acts)):
         en, de = [], []
         if done[i]:
-            en.append("already automated: no relief")
-            de.append("bereits automatisiert: keine Entlastung")
+            en.append("already automated (scores or all executions by automated resources): no relief")
+            de.append(
+                "bereits automatisiert (Bewertung oder nur automatisierte Ressourcen): keine Entlastung"
+            )
         elif out["handling_source"].iloc[i] == "resource_gap":
             en.append(
                 "handling time from gaps between a person's completions: an upper bound when "

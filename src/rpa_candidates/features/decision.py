@@ -129,7 +129,11 @@ def _encode(frame: pd.DataFrame, attributes: list[str], cfg: dict[str, Any]) -> 
                 cfg["decision_max_distinct"], cfg["decision_max_distinct_share"] * n
             ):
                 continue
-            top = text.value_counts().index[: cfg["decision_max_categories"]]
+            # ties broken by the value: value_counts alone orders equal counts by string
+            # hash, which Python randomises per process (PYTHONHASHSEED)
+            counts = text.value_counts().rename_axis("value").reset_index(name="n")
+            counts = counts.sort_values(["n", "value"], ascending=[False, True], kind="stable")
+            top = counts["value"].iloc[: cfg["decision_max_categories"]]
             for value in top:
                 columns[f"{name}={value}"] = (text == value).fillna(False).astype(float)
     return pd.DataFrame(columns, index=frame.index)

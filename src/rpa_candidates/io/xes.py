@@ -171,6 +171,9 @@ def read_xes(path: Path, *, reader: str = "auto", **options: Any):
         tail_check = pool.submit(_check_tail, path)
         frame = _rustxes(path) if used == "rustxes" else _pm4py(path)
         tail_check.result()
+    # rustxes orders the attribute columns differently from run to run (a hash map):
+    # sort them, so the same file always gives the same table.
+    frame = frame.select(sorted(frame.columns))
     if used == "rustxes":
         # rustxes returns naive UTC instants; dates written without offset are local time.
         zone = None if naive_dates else "UTC"
