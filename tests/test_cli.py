@@ -15,6 +15,8 @@ def test_demo_prints_summary_and_quality(capsys):
     assert "Zeilen:" in out
     assert "gelesen" in out
     assert "Antrag erfassen" in out
+    assert "RPA-Kandidaten (Top 10)" in out
+    assert "Entlastung gesamt:" in out
 
 
 def test_analyze_english_with_explicit_columns(tmp_path, capsys):

@@ -3,7 +3,10 @@
 Import as ``import rpa_candidates as rc``; the public verbs are listed in ``__all__``.
 """
 
-from . import features, synth, timing
+from . import features, scoring, synth, timing
+from .analysis import Analysis, analyze
+from .assumptions import Assumptions
+from .comparison import Comparison, compare
 from .errors import (
     ColumnMappingError,
     DataQualityError,
@@ -18,11 +21,16 @@ from .features import activity_features
 from .io import read_log
 from .mining import ProcessModel, discover
 from .quality import DataQuality
+from .scoring import AutomatabilityModel, RuleScorer
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
+    "Assumptions",
+    "AutomatabilityModel",
     "ColumnMappingError",
+    "Comparison",
     "DataQuality",
     "DataQualityError",
     "DataQualityWarning",
@@ -32,12 +40,16 @@ __all__ = [
     "ProcessModel",
     "RenderingWarning",
     "RpaCandidatesError",
+    "RuleScorer",
     "Span",
     "__version__",
     "activity_features",
+    "analyze",
+    "compare",
     "discover",
     "features",
     "read_log",
+    "scoring",
     "synth",
     "timing",
 ]

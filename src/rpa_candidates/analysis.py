@@ -60,8 +60,15 @@ _EXTRA = [
     "relief_eur_personnel_per_year",
     "relief_eur_full_cost_per_year",
     "payback_note",
+    "payback_note_de",
     "unknown_reason",
+    "unknown_reason_de",
+    "relief_note",
+    "relief_note_de",
     "annualisation_note",
+    "annualisation_note_de",
+    "pay_group",
+    "hourly_rate_eur",
     "reasons_for",
     "reasons_against",
 ]
@@ -184,6 +191,61 @@ class Analysis:
             .to_html(index=False, border=0, float_format="{:,.2f}".format)
         )
         return f"<div><strong>RPA candidates</strong>{table}</div>"
+
+    # --- reports: thin delegates to rpa_candidates.report ---------------------------------
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        """The report's charts as new matplotlib Figures, for notebooks.
+
+        Returns
+        -------
+        dict
+            ``"quick_wins"`` (automatability × relief, bubble area = executions),
+            ``"pareto"`` (relief per step with cumulative share), ``"process_map"``
+            (coloured by automatability); labels in ``self.lang``.
+        """
+        from .report import build_figures
+
+        return build_figures(self, self.lang)
+
+    def to_html(
+        self, path: str | Path | None = None, lang: Literal["de", "en"] | None = None
+    ) -> str:
+        """The steering-committee report as one self-contained HTML file.
+
+        Parameters
+        ----------
+        path : str or Path, default=None
+            File to write (UTF-8); the HTML is returned either way.
+        lang : {"de", "en"}, default=None
+            Report language; None takes ``self.lang``.
+
+        Returns
+        -------
+        str
+        """
+        from .report import render_html
+
+        return render_html(self, path, lang=lang or self.lang)
+
+    def to_excel(self, path: str | Path, lang: Literal["de", "en"] | None = None) -> Path:
+        """The report's tables as an Excel workbook (no formulas; see ``docs/report.md``)."""
+        from .report import write_excel
+
+        return write_excel(self, path, lang=lang or self.lang)
+
+    def to_markdown(self, lang: Literal["de", "en"] | None = None) -> str:
+        """The report as Markdown (no charts)."""
+        from .report import render_markdown
+
+        return render_markdown(self, lang=lang or self.lang)
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """Candidates, log, assumptions and quality as deterministic JSON."""
+        from .report import render_json
+
+        return render_json(self, path)
 
 
 def analyze(

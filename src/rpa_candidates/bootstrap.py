@@ -37,7 +37,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from . import engine, timing
+from . import annualise, engine, timing
 from ._data import load_toml
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CaseTables", "Window", "annualisation_window", "case_tables", "resample_sums"]
 
-DAYS_PER_YEAR = 365.25
+DAYS_PER_YEAR = annualise.DAYS_PER_YEAR
 #: Quantities summed per activity (columns of the case × activity table, after weighting).
 QUANTITIES = ("n", "n_human", "n_std", "h_sum", "h_n", "share_human", "share_std")
 
@@ -149,7 +149,7 @@ def case_tables(
     dominant = _dominant_end(prepared)
     settings = timing.load_settings()
     # per-instance durations of every estimator, keyed by the canonical row number
-    instances = timing._instances(  # noqa: SLF001 - same package; see docs/relief.md
+    instances = timing._instances(
         prepared.with_columns(nw.col("row").alias("activity")), settings, list(automated)
     ).select(nw.col("activity").alias("row"), "lifecycle_s", "gap_s", "case_s")
     is_auto = nw.col("resource").is_in(list(automated)).fill_null(False) if automated else None
@@ -264,12 +264,8 @@ def _sentence(parts: list[str]) -> str | None:
 def annualisation_window(cases: pd.DataFrame) -> Window:
     r"""The observation period and the checks for an incomplete start or end.
 
-    With :math:`n` cases whose starts (earliest start or completion time) range over
-    :math:`R` days, the period is the unbiased estimate of the length of a uniform
-    arrival window, :math:`T = R \cdot (n + 1) / (n - 1)` days, at least one day,
-    and ``years = T / 365.25``. Case starts, not the event span, are used because work on
-    the last cases goes on after the last arrival (the event span of a one-year synthetic
-    log is 378–431 days).
+    The period ``T`` is :func:`rpa_candidates.annualise.arrival_days` over the case
+    starts (also used by the volume indicators), ``years = T / 365.25``.
 
     Edge checks (thresholds in ``data/rates.toml``): a case is a *head* case when it
     starts in the first ``edge_share`` (10 %) of the event span, a *tail* case when it
@@ -290,15 +286,14 @@ def annualisation_window(cases: pd.DataFrame) -> Window:
         return Window(np.nan, np.nan, np.nan, False, False, True, np.zeros(0, bool), None, None)
     lo, hi = float(np.nanmin(start)), float(np.nanmax(end))
     event_days = (hi - lo) / engine.DAY
-    arrival = (float(np.nanmax(start)) - lo) / engine.DAY
-    arrival_days = max(arrival * (n + 1) / (n - 1) if n > 1 else 0.0, 1.0)
+    arrival_days = annualise.arrival_days(start)
     edge = s["edge_share"] * (hi - lo)
     head = start < lo + edge
     tail = end > hi - edge
     starts_usual = _usual(cases["first_activity"].astype(str), ~head, s["usual_share"])
     ends_usual = _usual(cases["last_activity"].astype(str), ~tail, s["usual_share"])
     bad_start, d_start = _excess(cases["first_activity"], head, starts_usual, s)
-    bad_end, d_end = _excess(cases["last_activity"], tail, ends_usual, s)
+    bad_end, _d_end = _excess(cases["last_activity"], tail, ends_usual, s)
     open_cases = tail & ~cases["last_activity"].astype(str).isin(ends_usual).to_numpy()
     if not bad_end:
         open_cases = np.zeros(n, dtype=bool)

@@ -37,21 +37,54 @@ def _demo_log(workdir: Path) -> Path:
     return path
 
 
+def _number(value: float, lang: str, digits: int = 0) -> str:
+    if value != value:  # NaN
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text
+
+
 def _summarise(path: Path, lang: str, options: dict) -> None:
-    from . import engine
+    from .analysis import analyze
     from .io import read_log
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)  # the summary prints them
         log = read_log(path, **options)
+        result = analyze(log, lang=lang)
     print(repr(log))
     print(log.quality.summary(lang=lang))
-    counts = engine.value_counts(log, "activity")
-    title = "Tätigkeiten (Ausführungen)" if lang == "de" else "activities (executions)"
-    print(f"\n{title}:")
-    for activity, n in counts.itertuples(index=False):
-        number = f"{n:,}".replace(",", ".") if lang == "de" else f"{n:,}"
-        print(f"  {number:>8}  {activity}")
+    de = lang == "de"
+    title = "RPA-Kandidaten (Top 10)" if de else "RPA candidates (top 10)"
+    names = ("Rang", "Tätigkeit", "Eignung", "Std./Jahr", "VZÄ", "EUR/Jahr")
+    if not de:
+        names = ("rank", "activity", "score", "h/year", "FTE", "EUR/year")
+    widths = (4, -40, 7, 10, 6, 10)
+
+    def line(cells: tuple) -> str:
+        pairs = zip(cells, widths, strict=True)
+        return "  ".join(f"{c:<{-w}}" if w < 0 else f"{c:>{w}}" for c, w in pairs)
+
+    print(f"\n{title}:\n{line(names)}")
+    for row in result.candidates.head(10).itertuples(index=False):
+        cells = (
+            row.rank,
+            str(row.activity)[:40],
+            _number(row.automatability, lang, 2),
+            _number(row.relief_hours_per_year, lang),
+            _number(row.relief_fte, lang, 2),
+            _number(row.relief_eur_per_year, lang),
+        )
+        print(line(cells))
+    totals = result.totals()
+    label = "Entlastung gesamt" if de else "total relief"
+    low, high = totals["relief_hours_low"], totals["relief_hours_high"]
+    print(
+        f"\n{label}: {_number(totals['relief_hours_per_year'], lang)} h "
+        f"({_number(low, lang)}–{_number(high, lang)}), "
+        f"{_number(totals['relief_fte'], lang, 2)} {'VZÄ' if de else 'FTE'}, "
+        f"{_number(totals['relief_eur_per_year'], lang)} EUR"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Find RPA candidates in the event logs of administrative processes.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    analyze = commands.add_parser("analyze", help="read a log and report on it")
+    analyze = commands.add_parser("analyze", help="read a log and rank its RPA candidates")
     analyze.add_argument("log", type=Path, help="XES, CSV, Parquet or Excel file")
     for role in ("case", "activity", "timestamp", "start-timestamp", "resource", "lifecycle"):
         analyze.add_argument(f"--{role}", help=f"column of the {role.replace('-', ' ')}")

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,18 @@ class Comparison:
     def _repr_html_(self) -> str:
         shared = self.shared.head(10).to_html(index=False, border=0, float_format="{:,.1f}".format)
         return f"<div><strong>Comparison: {', '.join(self.names)}</strong>{shared}</div>"
+
+    def to_html(self, path: str | Path | None = None, lang: Literal["de", "en"] = "de") -> str:
+        """The comparison as one self-contained HTML file (written to ``path`` if given)."""
+        from .report import render_comparison_html
+
+        return render_comparison_html(self, path, lang=lang)
+
+    def to_markdown(self, lang: Literal["de", "en"] = "de") -> str:
+        """The comparison as Markdown."""
+        from .report import render_comparison_markdown
+
+        return render_comparison_markdown(self, lang=lang)
 
 
 def compare(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import narwhals as nw
 import pandas as pd
 
-from .. import engine
+from .. import annualise, engine
 from ._registry import _ENTRIES, CATALOG, Context
 
 if TYPE_CHECKING:
@@ -18,7 +18,11 @@ __all__ = ["activity_features", "make_context"]
 
 
 def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Context:
-    """Log-level facts: cases, span in years (at least one day), dominant end activity."""
+    """Log-level facts: cases, observation period in years, dominant end activity.
+
+    The period is :func:`rpa_candidates.annualise.arrival_days` over the case starts (the
+    same period the relief estimate annualises over), at least one day.
+    """
     ends = (
         prepared.filter(nw.col("next_activity").is_null())
         .group_by("activity")
@@ -28,9 +32,18 @@ def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Conte
         .collect()
         .to_pandas()
     )
+    starts = (
+        prepared.with_columns(nw.min_horizontal("start_ts", "ts").alias("_start"))
+        .group_by("case_id")
+        .agg(nw.col("_start").min())
+        .collect()
+        .to_pandas()["_start"]
+        .to_numpy(dtype=float)
+    )
+    days = annualise.arrival_days(starts)
     return Context(
         n_cases=log.n_cases,
-        span_years=max(log.span.days, 1.0) / 365.25,
+        span_years=(days if days == days else 1.0) / annualise.DAYS_PER_YEAR,
         dominant_end=str(ends["activity"].iloc[0]) if len(ends) else None,
         options=dict(options),
     )

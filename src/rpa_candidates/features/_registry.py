@@ -76,7 +76,7 @@ class Context:
     n_cases : int
         Distinct cases in the log.
     span_years : float
-        Covered period in years (``span.days / 365.25``), at least one day.
+        Observation period in years (:func:`rpa_candidates.annualise.arrival_days` / 365.25).
     dominant_end : str or None
         The most frequent last activity of a case.
     options : dict

@@ -1,8 +1,9 @@
 """Volume indicators: how often an activity is executed, in how many cases, per year.
 
-Annualisation divides by the log's span in years, ``T = max(span_days, 1) / 365.25``
-(:class:`~rpa_candidates.features.Context`); a log shorter than a year is extrapolated
-and ``log.quality`` warns about it.
+Annualisation divides by the observation period in years, ``T = R·(n+1)/(n−1) / 365.25``
+with ``R`` the range of the ``n`` case starts in days, at least one day
+(:mod:`rpa_candidates.annualise`); a log shorter than a year is extrapolated and
+``log.quality`` warns about it.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def cases(ctx: Context) -> nw.Expr:
 def executions_per_year(ctx: Context) -> nw.Expr:
     """Executions annualised over the log's span.
 
-    Formula: n_a / T, T = max(span_days, 1) / 365.25
+    Formula: n_a / T, T = max(R·(n+1)/(n−1), 1 day) / 365.25, R = range of case starts
     Unit: executions/year
     Direction: +
     """
@@ -55,7 +56,7 @@ def executions_per_year(ctx: Context) -> nw.Expr:
 def cases_per_year(ctx: Context) -> nw.Expr:
     """Cases with the activity, annualised over the log's span.
 
-    Formula: c_a / T, T = max(span_days, 1) / 365.25
+    Formula: c_a / T, T = max(R·(n+1)/(n−1), 1 day) / 365.25, R = range of case starts
     Unit: cases/year
     Direction: +
     """
