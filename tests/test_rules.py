@@ -304,6 +304,7 @@ def test_override_by_dict_and_toml_path(parken, tmp_path):
 
 # --- ground truth: automatable steps above judgement steps ------------------------------------
 
+
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize(
     "process",

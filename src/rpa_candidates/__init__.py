@@ -3,7 +3,7 @@
 Import as ``import rpa_candidates as rc``; the public verbs are listed in ``__all__``.
 """
 
-from . import features, scoring, synth, timing
+from . import features, progress, scoring, synth, timing
 from .analysis import Analysis, analyze
 from .assumptions import Assumptions
 from .comparison import Comparison, compare
@@ -20,6 +20,7 @@ from .eventlog import EventLog, Span
 from .features import activity_features
 from .io import read_log
 from .mining import ProcessModel, discover
+from .progress import set_progress
 from .quality import DataQuality
 from .scoring import AutomatabilityModel, RuleScorer
 
@@ -48,8 +49,10 @@ __all__ = [
     "compare",
     "discover",
     "features",
+    "progress",
     "read_log",
     "scoring",
+    "set_progress",
     "synth",
     "timing",
 ]

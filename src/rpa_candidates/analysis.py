@@ -176,21 +176,61 @@ class Analysis:
         )
 
     def _repr_html_(self) -> str:
-        columns = [
-            "rank",
-            "activity",
-            "automatability",
-            "relief_hours_per_year",
-            "relief_fte",
-            "relief_eur_per_year",
-            "handling_source",
+        """Notebook display: the log, the total relief and the top ten (all text escaped)."""
+        import html
+
+        def fmt(digits: int):
+            return lambda v: "–" if pd.isna(v) else f"{v:,.{digits}f}"
+
+        log, sums = self.log_summary, self.totals()
+        totals = {k: fmt(2 if k == "relief_fte" else 0)(v) for k, v in sums.items()}
+        period = f"{(log.get('start') or '–')[:10]} – {(log.get('end') or '–')[:10]}"
+        low, high = totals["relief_hours_low"], totals["relief_hours_high"]
+        rows = [
+            (
+                "Log",
+                f"{log.get('source')}: {log.get('events', 0):,} activity instances, "
+                f"{log.get('cases', 0):,} cases, {log.get('activities', 0)} activities, {period}",
+            ),
+            (
+                "Relief per year",
+                f"{totals['relief_hours_per_year']} h ({low}–{high}), "
+                f"{totals['relief_fte']} FTE, {totals['relief_eur_per_year']} EUR",
+            ),
+            ("Data quality", f"{len(self.quality.warnings)} warning(s); see .quality.summary()"),
         ]
-        table = (
-            self.candidates[columns]
-            .head(10)
-            .to_html(index=False, border=0, float_format="{:,.2f}".format)
+        head = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
         )
-        return f"<div><strong>RPA candidates</strong>{table}</div>"
+
+        columns = {
+            "rank": None,
+            "activity": None,
+            "automatability": fmt(2),
+            "relief_hours_per_year": fmt(0),
+            "relief_fte": fmt(2),
+            "relief_eur_per_year": fmt(0),
+            "handling_source": None,
+        }
+        table = (
+            self.candidates[list(columns)]
+            .head(10)
+            .to_html(
+                index=False,
+                border=0,
+                escape=True,
+                na_rep="–",
+                formatters={k: f for k, f in columns.items() if f is not None},
+            )
+        )
+        more = len(self.candidates) - 10
+        note = f"{more} more in .candidates; " if more > 0 else ""
+        return (
+            "<div><table><caption style='text-align:left'><strong>Analysis</strong>"
+            f"</caption>{head}</table>{table}<small>{note}reports: .to_html(path), "
+            ".to_excel(path), .to_markdown(), .to_json(path), .figures</small></div>"
+        )
 
     # --- reports: thin delegates to rpa_candidates.report ---------------------------------
 
@@ -298,6 +338,7 @@ def analyze(
     """
     from .features import activity_features
     from .mining import discover
+    from .progress import phases
     from .relief import Assumptions, estimate_relief
     from .routines import find_routines
     from .scoring import score_activities
@@ -305,14 +346,21 @@ def analyze(
     if lang not in ("de", "en"):
         raise ParameterError(f"lang={lang!r}; expected 'de' or 'en'.")
     assumptions = assumptions if assumptions is not None else Assumptions()
-    features = activity_features(log, handling_times=handling_times, automation=automation)
-    scores = score_activities(features, criteria=criteria, model=model, lang=lang)
-    relief = estimate_relief(log, features, scores, assumptions=assumptions)
-    candidates = rank_candidates(scores, relief)
-    process = discover(log, noise=noise)
-    routines = find_routines(
-        candidates, process.dfg, process.activities, **dict(routine_options or {})
-    )
+    names = ["features", "scores", "relief", "discovery", "routines"]
+    with phases(names, desc="rpa_candidates.analyze") as step:
+        step("features")
+        features = activity_features(log, handling_times=handling_times, automation=automation)
+        step("scores")
+        scores = score_activities(features, criteria=criteria, model=model, lang=lang)
+        step("relief")
+        relief = estimate_relief(log, features, scores, assumptions=assumptions)
+        candidates = rank_candidates(scores, relief)
+        step("discovery")
+        process = discover(log, noise=noise)
+        step("routines")
+        routines = find_routines(
+            candidates, process.dfg, process.activities, **dict(routine_options or {})
+        )
     q = log.quality
     summary = {
         "source": q.source,

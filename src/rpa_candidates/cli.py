@@ -1,7 +1,18 @@
 """Command line: ``rpa-candidates analyze LOG`` and ``rpa-candidates demo``.
 
-Exit codes: 0 success, 2 wrong usage (argparse), 3 the input cannot be read (the library's
-own error, printed without a traceback).
+``analyze`` prints the data-quality summary and the top candidates of a log and writes the
+report files asked for (``--html``, ``--xlsx``, ``--md``, ``--json``); ``demo`` does the
+same on the bundled sample log and writes every format into one folder (``--out``).
+
+Exit codes:
+
+* 0 — success;
+* 2 — wrong usage (unknown option, missing argument; argparse's message);
+* 3 — the input cannot be read, the library refused it (its own error, printed without a
+  traceback), or an output file cannot be written.
+
+Progress bars go to standard error when it is a terminal; ``RPA_CANDIDATES_PROGRESS=0``
+switches them off (see :mod:`rpa_candidates.progress`).
 """
 
 from __future__ import annotations
@@ -9,15 +20,51 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from .errors import DataQualityWarning, RpaCandidatesError
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
 
 __all__ = ["main"]
 
 DEMO_LOG = "wohngeld_export.csv"
+#: Default folder of ``rpa-candidates demo``.
+DEMO_OUT = "rpa_candidates_demo"
+#: Report formats: option name -> file suffix.
+FORMATS = {"html": ".html", "xlsx": ".xlsx", "md": ".md", "json": ".json"}
+_ROLES = ("case", "activity", "timestamp", "start_timestamp", "resource", "lifecycle")
+
+_TEXT = {
+    "de": {
+        "title": "RPA-Kandidaten (Top 10)",
+        "columns": ("Rang", "Tätigkeit", "Eignung", "Std./Jahr", "VZÄ", "EUR/Jahr"),
+        "total": "Entlastung gesamt",
+        "fte": "VZÄ",
+        "written": "Geschrieben",
+        "demo": "Demo-Berichte in",
+        "open": "Öffnen Sie {path} im Browser.",
+    },
+    "en": {
+        "title": "RPA candidates (top 10)",
+        "columns": ("rank", "activity", "score", "h/year", "FTE", "EUR/year"),
+        "total": "total relief",
+        "fte": "FTE",
+        "written": "Written",
+        "demo": "Demo reports in",
+        "open": "Open {path} in a browser.",
+    },
+}
+
+
+class _OutputError(Exception):
+    """An output file cannot be written (exit code 3)."""
 
 
 def _sample_logs() -> Path | None:
@@ -44,28 +91,50 @@ def _number(value: float, lang: str, digits: int = 0) -> str:
     return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text
 
 
-def _summarise(path: Path, lang: str, options: dict) -> None:
-    from .analysis import analyze
-    from .io import read_log
+def _check_writable(path: Path) -> None:
+    """Fail before the analysis if ``path`` cannot be a file we write."""
+    if path.is_dir():
+        raise _OutputError(f"Cannot write {str(path)!r}: it is a folder; give a file name.")
+    parent = path.parent
+    if not parent.is_dir():
+        raise _OutputError(
+            f"Cannot write {str(path)!r}: the folder {str(parent)!r} does not exist; "
+            "create it first or choose another path."
+        )
+    if not os.access(parent, os.W_OK):
+        raise _OutputError(f"Cannot write {str(path)!r}: no write permission in {str(parent)!r}.")
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)  # the summary prints them
-        log = read_log(path, **options)
-        result = analyze(log, lang=lang)
-    print(repr(log))
-    print(log.quality.summary(lang=lang))
-    de = lang == "de"
-    title = "RPA-Kandidaten (Top 10)" if de else "RPA candidates (top 10)"
-    names = ("Rang", "Tätigkeit", "Eignung", "Std./Jahr", "VZÄ", "EUR/Jahr")
-    if not de:
-        names = ("rank", "activity", "score", "h/year", "FTE", "EUR/year")
+
+def _write(result: Analysis, outputs: dict[str, Path], lang: Literal["de", "en"]) -> list[Path]:
+    written = []
+    for kind, path in outputs.items():
+        try:
+            if kind == "html":
+                result.to_html(path, lang=lang)
+            elif kind == "xlsx":
+                result.to_excel(path, lang=lang)
+            elif kind == "md":
+                path.write_text(result.to_markdown(lang=lang), encoding="utf-8")
+            else:
+                result.to_json(path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise _OutputError(f"Cannot write {str(path)!r}: {reason}.") from error
+        written.append(path)
+    return written
+
+
+def _print_summary(result: Analysis, log_repr: str, summary: str, lang: str) -> None:
+    text = _TEXT[lang]
+    print(log_repr)
+    print(summary)
     widths = (4, -40, 7, 10, 6, 10)
 
     def line(cells: tuple) -> str:
         pairs = zip(cells, widths, strict=True)
         return "  ".join(f"{c:<{-w}}" if w < 0 else f"{c:>{w}}" for c, w in pairs)
 
-    print(f"\n{title}:\n{line(names)}")
+    print(f"\n{text['title']}:\n{line(text['columns'])}")
     for row in result.candidates.head(10).itertuples(index=False):
         cells = (
             row.rank,
@@ -77,57 +146,147 @@ def _summarise(path: Path, lang: str, options: dict) -> None:
         )
         print(line(cells))
     totals = result.totals()
-    label = "Entlastung gesamt" if de else "total relief"
     low, high = totals["relief_hours_low"], totals["relief_hours_high"]
     print(
-        f"\n{label}: {_number(totals['relief_hours_per_year'], lang)} h "
+        f"\n{text['total']}: {_number(totals['relief_hours_per_year'], lang)} h "
         f"({_number(low, lang)}–{_number(high, lang)}), "
-        f"{_number(totals['relief_fte'], lang, 2)} {'VZÄ' if de else 'FTE'}, "
+        f"{_number(totals['relief_fte'], lang, 2)} {text['fte']}, "
         f"{_number(totals['relief_eur_per_year'], lang)} EUR"
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def _run(
+    path: Path, lang: Literal["de", "en"], options: dict, outputs: dict[str, Path]
+) -> list[Path]:
+    """Read, analyse, print, write; returns the files written."""
+    from .analysis import analyze
+    from .io import read_log
+
+    for target in outputs.values():
+        _check_writable(target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)  # the summary prints them
+        log = read_log(path, **options)
+        result = analyze(log, lang=lang)
+    _print_summary(result, repr(log), log.quality.summary(lang=lang), lang)
+    written = _write(result, outputs, lang)
+    if written:
+        print(f"\n{_TEXT[lang]['written']}:")
+        for target in written:
+            print(f"  {target}")
+    return written
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rpa-candidates",
-        description="Find RPA candidates in the event logs of administrative processes.",
+        description=(
+            "Find the steps of administrative processes a software robot (RPA) should take "
+            "over, from event logs, and how much staff time that frees."
+        ),
+        epilog=(
+            "Exit codes: 0 ok, 2 wrong usage, 3 input cannot be read or output cannot be "
+            "written. RPA_CANDIDATES_PROGRESS=0 hides progress bars."
+        ),
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    analyze = commands.add_parser("analyze", help="read a log and rank its RPA candidates")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    analyze = commands.add_parser(
+        "analyze",
+        help="read a log, print its top RPA candidates, write reports",
+        description="Read an event log, print the data-quality summary and the top RPA "
+        "candidates, and write the report files asked for.",
+    )
     analyze.add_argument("log", type=Path, help="XES, CSV, Parquet or Excel file")
-    for role in ("case", "activity", "timestamp", "start-timestamp", "resource", "lifecycle"):
-        analyze.add_argument(f"--{role}", help=f"column of the {role.replace('-', ' ')}")
-    analyze.add_argument("--tz", default="Europe/Berlin", help="time zone of naive timestamps")
-    analyze.add_argument("--lang", choices=["de", "en"], default="de")
-    demo = commands.add_parser("demo", help="run on the bundled sample log")
-    demo.add_argument("--lang", choices=["de", "en"], default="de")
-    args = parser.parse_args(argv)
+    columns = analyze.add_argument_group("columns (guessed when not given)")
+    for role in _ROLES:
+        flag = role.replace("_", "-")
+        columns.add_argument(
+            f"--{flag}", dest=role, metavar="COLUMN", help=f"column of the {role.replace('_', ' ')}"
+        )
+    columns.add_argument(
+        "--tz", default="Europe/Berlin", help="time zone of naive timestamps (%(default)s)"
+    )
+    analyze.add_argument(
+        "--lang", choices=["de", "en"], default="de", help="language (%(default)s)"
+    )
+    files = analyze.add_argument_group("report files")
+    files.add_argument("--html", type=Path, metavar="FILE", help="self-contained HTML report")
+    files.add_argument("--xlsx", type=Path, metavar="FILE", help="Excel workbook")
+    files.add_argument("--md", type=Path, metavar="FILE", help="Markdown report")
+    files.add_argument("--json", type=Path, metavar="FILE", help="JSON (candidates, quality)")
+    demo = commands.add_parser(
+        "demo",
+        help="run on the bundled sample log and write every report format",
+        description=f"Analyse the bundled sample log ({DEMO_LOG}) and write the HTML, Excel, "
+        "Markdown and JSON reports into one folder.",
+    )
+    demo.add_argument(
+        "--out",
+        type=Path,
+        default=Path(DEMO_OUT),
+        metavar="DIR",
+        help="folder for the reports, created if missing (./%(default)s)",
+    )
+    demo.add_argument("--lang", choices=["de", "en"], default="de", help="language (%(default)s)")
+    return parser
+
+
+def _demo(out: Path, lang: Literal["de", "en"]) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise _OutputError(f"Cannot create the folder {str(out)!r}: {reason}.") from error
+    stem = "bericht" if lang == "de" else "report"
+    outputs = {kind: out / f"{stem}{suffix}" for kind, suffix in FORMATS.items()}
+    with tempfile.TemporaryDirectory() as workdir:
+        _run(_demo_log(Path(workdir)), lang, {}, outputs)
+    text = _TEXT[lang]
+    print(f"\n{text['demo']} {out.resolve()}")
+    print(text["open"].format(path=outputs["html"].resolve()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, default=None
+        The arguments after the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 2 wrong usage, 3 unreadable input or unwritable output.
+    """
+    args = _parser().parse_args(argv)  # exits with 2 on wrong usage
     try:
         if args.command == "demo":
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as workdir:
-                _summarise(_demo_log(Path(workdir)), args.lang, {})
+            _demo(args.out, args.lang)
         else:
-            options = {
-                key: getattr(args, key)
-                for key in (
-                    "case",
-                    "activity",
-                    "timestamp",
-                    "start_timestamp",
-                    "resource",
-                    "lifecycle",
-                )
-                if getattr(args, key) is not None
-            }
-            _summarise(args.log, args.lang, {**options, "tz": args.tz})
-    except RpaCandidatesError as error:
+            options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
+            outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
+            _run(args.log, args.lang, {**options, "tz": args.tz}, outputs)
+    except (RpaCandidatesError, _OutputError) as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)
         return 3
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+    except OSError as error:  # the log cannot be opened (a folder, no permission, ...)
+        where = f" {str(error.filename)!r}" if error.filename else ""
+        print(f"rpa-candidates: cannot read{where}: {error.strerror or error}.", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("rpa-candidates: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: say so, keep the traceback for the report
+        traceback.print_exc()
+        print(
+            f"rpa-candidates: unexpected error ({type(error).__name__}: {error}). "
+            "This is a bug in rpa_candidates; please report it with the traceback above.",
+            file=sys.stderr,
+        )
+        return 3
     return 0
 
 

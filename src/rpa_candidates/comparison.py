@@ -79,8 +79,28 @@ class Comparison:
         )
 
     def _repr_html_(self) -> str:
-        shared = self.shared.head(10).to_html(index=False, border=0, float_format="{:,.1f}".format)
-        return f"<div><strong>Comparison: {', '.join(self.names)}</strong>{shared}</div>"
+        """Notebook display: towns, differences and the shared-bot table (text escaped)."""
+        import html
+
+        differs = self.differences[self.differences["differs"]]
+        rows = [
+            ("Towns", ", ".join(self.names)),
+            ("Activities", f"{len(self.wide)}"),
+            ("Notable differences", f"{len(differs)}"),
+        ]
+        rows += [(str(r.activity), str(r.difference)) for r in differs.head(5).itertuples()]
+        head = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        shared = self.shared.head(10).to_html(
+            index=False, border=0, escape=True, na_rep="–", float_format="{:,.1f}".format
+        )
+        return (
+            "<div><table><caption style='text-align:left'><strong>Comparison</strong>"
+            f"</caption>{head}</table>{shared}<small>see .wide, .differences, .shared; "
+            ".to_html(path), .to_markdown()</small></div>"
+        )
 
     def to_html(self, path: str | Path | None = None, lang: Literal["de", "en"] = "de") -> str:
         """The comparison as one self-contained HTML file (written to ``path`` if given)."""

@@ -163,8 +163,11 @@ class EventLog:
                 "Rows read / used / rejected",
                 f"{q.rows_read:,} / {q.rows_used:,} / {q.rows_rejected:,}",
             ),
-            ("Warnings", str(len(q.warnings))),
+            ("Warnings", f"{len(q.warnings)}; see .quality.summary()"),
         ]
+        top = self.activities[:5]
+        more = f", … ({self.n_activities - len(top)} more)" if self.n_activities > len(top) else ""
+        rows.append(("Most frequent activities", ", ".join(top) + more))
         body = "".join(
             f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
             for k, v in rows
