@@ -59,7 +59,22 @@ def _base() -> Path:
     return path
 
 
+def _small(events: int) -> Path:
+    """A log below 1 M events is simulated on its own (same process, same seed)."""
+    path = DATA / f"features_{events}.parquet"
+    if not path.exists():
+        from rpa_candidates import synth
+
+        DATA.mkdir(exist_ok=True)
+        probe = synth.simulate("eingangsrechnung", n_cases=500, seed=5)
+        n_cases = round(events / (len(probe.events) / 500))
+        synth.simulate("eingangsrechnung", n_cases=n_cases, seed=5).write_parquet(path)
+    return path
+
+
 def _file(events: int) -> Path:
+    if events < BASE_EVENTS:
+        return _small(events)
     base = _base()
     factor = max(1, round(events / BASE_EVENTS))
     if factor == 1:

@@ -134,7 +134,7 @@ def _rank_check(model: AutomatabilityModel, process: str) -> tuple[bool, float]:
 def rank_tests(corpus: pd.DataFrame) -> pd.DataFrame:
     """The issue's rank test for the default model and for leave-one-process-out models."""
     rows = []
-    model = default_model()
+    model = default_model(report=True)
     for process in sorted(rc.synth.PROCESSES):
         ok, auc = _rank_check(model, process)
         rest = corpus[corpus["group"] != f"synth:{process}"].reset_index(drop=True)
@@ -156,7 +156,7 @@ def rank_tests(corpus: pd.DataFrame) -> pd.DataFrame:
 
 def report_markdown() -> str:
     corpus = load_corpus()
-    model = default_model()
+    model = default_model(report=True)
     report = model.cv_report_
     real = report.restrict(REAL)
     counts = (

@@ -76,8 +76,12 @@ def _training_seeds() -> tuple[int, ...]:
 
 # ------------------------------------------------------------------ default model
 def test_default_model_is_cached_deterministic_and_meets_the_auc_target():
-    model = default_model()
-    assert default_model() is model
+    model = default_model(report=True)
+    assert default_model(report=True) is model
+    fast = default_model()
+    assert fast.cv_report_ is None
+    coefficients = model.pipeline_[-1].coef_
+    assert np.array_equal(fast.pipeline_[-1].coef_, coefficients)  # the report changes nothing
     report = model.cv_report_
     assert report.scheme == "leave-one-group-out"
     real = report.restrict(REAL_GROUPS)

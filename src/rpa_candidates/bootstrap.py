@@ -165,14 +165,20 @@ def case_tables(
         nw.col("_human").cast(nw.Int64).alias("_hi"),
         (nw.col("_human") & nw.col("_first")).cast(nw.Int64).alias("_fi"),
     )
+    # each case's row number in the case table (sorted by case_id), joined on the engine:
+    # only integers, not the case ids, reach the driver with the case x activity table
+    case_index = prepared.select("case_id").unique().with_row_index("_case", order_by="case_id")
     pairs = engine.collect(
-        events.group_by("case_id", "activity").agg(
+        events.group_by("case_id", "activity")
+        .agg(
             nw.len().alias("n"),
             nw.col("_hi").sum().alias("n_human"),
             nw.col("_fi").sum().alias("n_first"),
             nw.col("_h").sum().alias("h_sum"),
             nw.col("_h").count().alias("h_n"),
-        ),
+        )
+        .join(case_index, on="case_id", how="left")
+        .drop("case_id"),
         sort=None,
     )
     begin = nw.when(nw.col("start_ts").is_null()).then(nw.col("ts")).otherwise(nw.col("start_ts"))
@@ -193,11 +199,10 @@ def case_tables(
         sort="case_id",
     )
     cases["reaches_end"] = cases["reaches_end"].fillna(0).astype(bool)
-    index = pd.Index(cases["case_id"])
     order = pd.Index(list(activities))
     out = pd.DataFrame(
         {
-            "case": index.get_indexer(pairs["case_id"]),
+            "case": pairs["_case"].to_numpy(dtype=np.int64),
             "act": order.get_indexer(pairs["activity"]),
             "n": pairs["n"].to_numpy(dtype=float),
             "n_human": pairs["n_human"].fillna(0).to_numpy(dtype=float),
@@ -343,8 +348,18 @@ def annualisation_window(cases: pd.DataFrame) -> Window:
     )
 
 
-def _matrix(tables: CaseTables, window: Window):  # -> scipy.sparse.csr_matrix
-    """Cases × (quantities · activities) sparse matrix of the per-case values."""
+#: The case x (quantities · activities) matrix is held dense (and multiplied by BLAS)
+#: when that takes at most this many times the memory of the sparse form.
+DENSE_MAX_RATIO = 2.0
+
+
+def _matrix(tables: CaseTables, window: Window):  # -> scipy.sparse.csr_matrix | ndarray
+    """Cases × (quantities · activities) matrix of the per-case values.
+
+    Dense when the case × activity table is dense enough (:data:`DENSE_MAX_RATIO`):
+    a BLAS product ``W @ M`` is then several times faster than the sparse one, for the
+    same sums up to floating-point rounding; sparse (CSR) otherwise.
+    """
     from scipy import sparse
 
     p = tables.pairs
@@ -361,10 +376,19 @@ def _matrix(tables: CaseTables, window: Window):  # -> scipy.sparse.csr_matrix
         "share_human": p["n_human"].to_numpy() * counted,
         "share_std": p["n_first"].to_numpy() * reaches * counted,
     }
-    rows = np.tile(case, len(QUANTITIES))
-    cols = np.concatenate([k * n_act + p["act"].to_numpy() for k in range(len(QUANTITIES))])
-    data = np.concatenate([values[q] for q in QUANTITIES]).astype(float)
     shape = (len(tables.cases), len(QUANTITIES) * n_act)
+    dense_bytes = 8.0 * shape[0] * shape[1]
+    sparse_bytes = 12.0 * len(QUANTITIES) * len(p)
+    act = p["act"].to_numpy()
+    if dense_bytes <= DENSE_MAX_RATIO * sparse_bytes:
+        # (case, activity) pairs are unique, so plain assignment equals the sparse sum
+        dense = np.zeros(shape)
+        for k, q in enumerate(QUANTITIES):
+            dense[case, k * n_act + act] = values[q]
+        return dense
+    rows = np.tile(case, len(QUANTITIES))
+    cols = np.concatenate([k * n_act + act for k in range(len(QUANTITIES))])
+    data = np.concatenate([values[q] for q in QUANTITIES]).astype(float)
     return sparse.csr_matrix((data, (rows, cols)), shape=shape)
 
 

@@ -141,6 +141,24 @@ def _behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
     return table
 
 
+def _cached_behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
+    """:func:`_behaviour`, computed once per log and configuration (a copy each call).
+
+    ``analyze`` classifies the resources twice (features and relief); on 10 M events or
+    on Spark the second pass would repeat the same per-resource aggregation.
+    """
+    cache = getattr(log, "_behaviour_cache", None)
+    if cache is None:
+        cache = {}
+        log._behaviour_cache = cache
+    key = repr(sorted(cfg.items()))
+    if key not in cache:
+        cache[key] = _behaviour(log, cfg)
+    table = cache[key].copy()
+    table.attrs = dict(cache[key].attrs)
+    return table
+
+
 def _shares(table: pd.DataFrame) -> pd.DataFrame:
     def ratio(num: str, den: str) -> pd.Series:
         d = table[den].astype(float)
@@ -325,7 +343,7 @@ def classify_resources(
     compiled = _compile_patterns(patterns)
     wanted = _check_overrides(overrides)
     identities: Mapping[str, str] = log._identities.get("resource", {})
-    table = _shares(_behaviour(log, cfg))
+    table = _shares(_cached_behaviour(log, cfg))
     median = table.attrs.get("median_duration", math.nan)
     durations_ok = not (median <= cfg["instant_seconds"])  # NaN (no durations) is fine
 

@@ -375,12 +375,20 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
 
 
 @cache
-def default_model() -> AutomatabilityModel:
+def default_model(*, report: bool = False) -> AutomatabilityModel:
     """The model fitted on the bundled corpus, retrained on first use and cached.
 
     Fitting is deterministic (lbfgs on a fixed corpus, seeded folds and permutations), so
-    every call in every session gives the same coefficients. ``cv_report_`` holds the
-    leave-one-log-out report over the corpus groups (``docs/model.md``).
+    every call in every session gives the same coefficients. With ``report=True``
+    ``cv_report_`` holds the leave-one-log-out report over the corpus groups
+    (``docs/model.md``); its cross-validation and permutation importances cost several
+    seconds, so :func:`rpa_candidates.analyze` uses ``report=False`` (same coefficients,
+    ``cv_report_`` None).
+
+    Parameters
+    ----------
+    report : bool, default=False
+        Also compute the cross-validation report.
 
     Returns
     -------
@@ -398,6 +406,10 @@ def default_model() -> AutomatabilityModel:
     True
     """
     corpus = load_corpus()
+    if not report:
+        return AutomatabilityModel(cv=None).fit(
+            corpus, corpus["target"], sample_weight=corpus_weights(corpus)
+        )
     return AutomatabilityModel().fit(
         corpus, corpus["target"], groups=corpus["group"], sample_weight=corpus_weights(corpus)
     )

@@ -1,0 +1,355 @@
+"""End-to-end benchmark: ``rc.read_log`` + ``rc.analyze`` per phase, against pm4py and a floor.
+
+Run from the repository root (``benchmarks/run_all.py`` runs it with the other benchmarks)::
+
+    python benchmarks/bench_e2e.py                              # 100 k, 1 M, 10 M + BPI 2012
+    python benchmarks/bench_e2e.py --sizes 1000000 --no-real
+
+Logs: the synthetic invoice process of ``bench_features.py`` written as Parquet (100 k
+simulated on its own, 1 M simulated, 10 M = the 1 M log tiled ten times with distinct case
+ids; cached in ``benchmarks/data/``), and the largest real log in ``../shared/sample-data/``
+(``BPI_Challenge_2012.xes.gz``). Every contender runs in a fresh subprocess on the same
+file, so its peak memory (``VmHWM`` from ``/proc/self/status``: the high-water mark of the
+resident set, interpreter and imports included) is its own:
+
+* ``rc``: ``rc.read_log`` then ``rc.analyze`` as a user calls it. The phases are timed by
+  wrapping the functions ``analyze`` imports at call time (``activity_features``,
+  ``score_activities`` with the one-off fit of the bundled model shown apart,
+  ``estimate_relief`` with its bootstrap, ``discover`` and ``find_routines``), so the code
+  path is exactly that of ``rc.analyze``; ``other`` is ranking and the summary. Then the
+  report: ``Analysis.to_json`` and ``Analysis.to_html`` (when they exist). ``peak_mb`` is
+  taken after ``analyze``, ``peak_report_mb`` after the report.
+* ``pm4py``: the same statistics with pm4py's own functions on the same file
+  (``pandas.read_parquet`` + ``format_dataframe``, or ``pm4py.read_xes``; then
+  ``discover_dfg``, ``discover_performance_dfg``, ``get_variants``, start and end
+  activities, ``get_service_time`` where start times exist, ``get_rework_cases_per_activity``,
+  cases per activity; then ``discover_process_tree_inductive``). pm4py has no relief or
+  scoring, so only read, features and discovery compare.
+* ``floor``: a bare polars scan of the same columns (or the ``rustxes`` XES import that
+  ``rc`` uses) and one group-by per activity and per case: the least any tool must do.
+
+Printed: seconds per phase, peak memory, the ratios (pm4py / rc features, rc / floor end to
+end) and the growth from 1 M to 10 M events (``log10(t10M / t1M)``: 1.0 is linear);
+written to ``benchmarks/results/e2e.json`` with the load average of the machine before
+and after each run. Nothing here is a unit test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_features import _file  # noqa: E402 - the benchmark scripts share the cache
+
+RESULTS = HERE / "results"
+REAL = HERE.parent.parent / "shared" / "sample-data" / "BPI_Challenge_2012.xes.gz"
+PHASES = ("read", "features", "model_fit", "scoring", "relief", "discovery", "other")
+#: Column roles of the synthetic Parquet log and of XES.
+PARQUET_COLUMNS = {"case": "case_id", "activity": "activity", "resource": "resource", "ts": "end"}
+XES_COLUMNS = {
+    "case": "case:concept:name",
+    "activity": "concept:name",
+    "resource": "org:resource",
+    "ts": "time:timestamp",
+}
+
+
+def _peak_mb() -> float:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return int(next(x for x in status if x.startswith("VmHWM")).split()[1]) / 1024
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# --- contenders (each runs in its own subprocess) -------------------------------------------
+
+
+def _timed(module: object, name: str, phases: dict[str, float], phase: str) -> None:
+    """Replace ``module.name`` by a wrapper that adds its wall time to ``phases[phase]``."""
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            phases[phase] = phases.get(phase, 0.0) + time.perf_counter() - started
+
+    setattr(module, name, wrapper)
+
+
+def _run_rc(path: str) -> dict:
+    import rpa_candidates as rc
+    import rpa_candidates.features
+    import rpa_candidates.mining
+    import rpa_candidates.relief
+    import rpa_candidates.routines
+    import rpa_candidates.scoring
+    import rpa_candidates.scoring.model
+
+    phases: dict[str, float] = {}
+    _timed(rpa_candidates.features, "activity_features", phases, "features")
+    _timed(rpa_candidates.scoring, "score_activities", phases, "scoring")
+    _timed(rpa_candidates.scoring.model, "default_model", phases, "model_fit")
+    _timed(rpa_candidates.relief, "estimate_relief", phases, "relief")
+    _timed(rpa_candidates.mining, "discover", phases, "discovery")
+    _timed(rpa_candidates.routines, "find_routines", phases, "discovery")
+    started = time.perf_counter()
+    log = rc.read_log(path)
+    phases["read"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analysis = rc.analyze(log)
+    total = time.perf_counter() - started
+    phases["scoring"] -= phases.get("model_fit", 0.0)
+    phases["other"] = total - sum(phases[p] for p in PHASES if p not in ("read", "other"))
+    peak = _peak_mb()
+    report: dict[str, float | str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, call in (("to_json", "result.json"), ("to_html", "report.html")):
+            method = getattr(analysis, name, None)
+            started = time.perf_counter()
+            try:
+                method(Path(tmp) / call)
+            except Exception as exc:  # the report is developed in parallel
+                report[name] = f"failed: {type(exc).__name__}: {str(exc)[:120]}"
+            else:
+                report[name] = round(time.perf_counter() - started, 3)
+    return {
+        "kind": "rc",
+        "rows": log.n_events,
+        "cases": log.n_cases,
+        "activities": log.n_activities,
+        "variants": len(analysis.model.variants),
+        "seconds": {k: round(phases.get(k, 0.0), 3) for k in PHASES},
+        "analyze_seconds": round(total, 3),
+        "end_to_end_seconds": round(phases["read"] + total, 3),
+        "report_seconds": report,
+        "peak_mb": round(peak),
+        "peak_report_mb": round(_peak_mb()),
+        "top": analysis.candidates["activity"].head(3).tolist(),
+    }
+
+
+def _run_pm4py(path: str) -> dict:
+    import pandas as pd
+    import pm4py
+
+    pd.set_option("mode.string_storage", "python")
+    phases: dict[str, float] = {}
+    started = time.perf_counter()
+    if path.endswith((".xes", ".xes.gz")):
+        frame = pm4py.read_xes(path)
+        has_start = False
+    else:
+        frame = pm4py.format_dataframe(
+            pd.read_parquet(path),
+            case_id="case_id",
+            activity_key="activity",
+            timestamp_key="end",
+            start_timestamp_key="start",
+        )
+        has_start = True
+    phases["read"] = time.perf_counter() - started
+    started = time.perf_counter()
+    pm4py.discover_dfg(frame)
+    pm4py.discover_performance_dfg(frame)
+    pm4py.get_start_activities(frame)
+    pm4py.get_end_activities(frame)
+    variants = len(pm4py.get_variants(frame))
+    if has_start:
+        pm4py.get_service_time(frame, start_timestamp_key="start_timestamp")
+    pm4py.get_rework_cases_per_activity(frame)
+    activities = frame.groupby("concept:name")["case:concept:name"].nunique()
+    phases["features"] = time.perf_counter() - started
+    started = time.perf_counter()
+    pm4py.discover_process_tree_inductive(frame, noise_threshold=0.2)
+    phases["discovery"] = time.perf_counter() - started
+    return {
+        "kind": "pm4py",
+        "rows": len(frame),
+        "activities": len(activities),
+        "variants": variants,
+        "seconds": {k: round(v, 3) for k, v in phases.items()},
+        "end_to_end_seconds": round(sum(phases.values()), 3),
+        "peak_mb": round(_peak_mb()),
+    }
+
+
+def _run_floor(path: str) -> dict:
+    import polars as pl
+
+    started = time.perf_counter()
+    if path.endswith((".xes", ".xes.gz")):
+        import rustxes
+
+        names = XES_COLUMNS
+        frame = rustxes.import_xes(path)[0].lazy()
+    else:
+        names = PARQUET_COLUMNS
+        frame = pl.scan_parquet(path)
+    frame = frame.select(names.values())
+    case, activity, resource, ts = (
+        pl.col(names[k]) for k in ("case", "activity", "resource", "ts")
+    )
+    per_activity = frame.group_by(names["activity"]).agg(
+        pl.len().alias("n"),
+        case.n_unique().alias("cases"),
+        resource.n_unique().alias("resources"),
+        ts.min().alias("first"),
+        ts.max().alias("last"),
+    )
+    per_case = frame.group_by(names["case"]).agg(
+        pl.len().alias("n"), ts.min().alias("start"), ts.max().alias("end"), activity.first()
+    )
+    small, cases = pl.collect_all([per_activity, per_case])
+    seconds = time.perf_counter() - started
+    return {
+        "kind": "floor",
+        "rows": int(small["n"].sum()),
+        "activities": small.height,
+        "cases": cases.height,
+        "seconds": {"scan_group_by": round(seconds, 3)},
+        "end_to_end_seconds": round(seconds, 3),
+        "peak_mb": round(_peak_mb()),
+    }
+
+
+RUNNERS = {"rc": _run_rc, "pm4py": _run_pm4py, "floor": _run_floor}
+
+
+def _measure(kind: str, path: Path, timeout: float) -> dict:
+    before = _load()
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--run", kind, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+            env={**os.environ, "PM4PY_SHOW_PROGRESS_BAR": "false"},
+        )
+    except subprocess.TimeoutExpired:
+        return {"kind": kind, "error": f"timeout after {timeout:.0f} s", "load_before": before}
+    if out.returncode != 0:
+        return {"kind": kind, "error": out.stderr.strip().splitlines()[-3:], "load_before": before}
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["load_before"], result["load_after"] = before, _load()
+    return result
+
+
+# --- orchestration ---------------------------------------------------------------------------
+
+
+def _ratios(entry: dict) -> dict:
+    ours, theirs, floor = entry["rc"], entry.get("pm4py", {}), entry["floor"]
+    out: dict[str, float] = {}
+    if "seconds" in ours and "seconds" in theirs:
+        out["pm4py_over_rc_features"] = theirs["seconds"]["features"] / ours["seconds"]["features"]
+        rc_fd = ours["seconds"]["features"] + ours["seconds"]["discovery"]
+        pm_fd = theirs["seconds"]["features"] + theirs["seconds"]["discovery"]
+        out["pm4py_over_rc_features_discovery"] = pm_fd / rc_fd
+    if "seconds" in ours and "seconds" in floor:
+        out["rc_over_floor_end_to_end"] = ours["end_to_end_seconds"] / floor["end_to_end_seconds"]
+        without_fit = ours["end_to_end_seconds"] - ours["seconds"]["model_fit"]
+        out["rc_over_floor_without_model_fit"] = without_fit / floor["end_to_end_seconds"]
+    return {k: round(v, 2) for k, v in out.items()}
+
+
+def _growth(results: list[dict]) -> dict:
+    """``log10(t(10 M) / t(1 M))`` per phase: 1.0 is linear, above 1 superlinear."""
+    by_size = {r["events"]: r["rc"] for r in results if "seconds" in r["rc"]}
+    small, large = by_size.get(1_000_000), by_size.get(10_000_000)
+    if not (small and large):
+        return {}
+    out = {}
+    for phase in (*PHASES, "end_to_end"):
+        a = small["end_to_end_seconds"] if phase == "end_to_end" else small["seconds"][phase]
+        b = large["end_to_end_seconds"] if phase == "end_to_end" else large["seconds"][phase]
+        if a > 0 and b > 0:
+            out[phase] = {"t_1M": a, "t_10M": b, "exponent": round(math.log10(b / a), 2)}
+    out["peak_mb"] = {"t_1M": small["peak_mb"], "t_10M": large["peak_mb"]}
+    return out
+
+
+def _print(entry: dict) -> None:
+    print(f"\n{entry['name']} ({entry['file']})")
+    for kind in ("rc", "pm4py", "floor"):
+        r = entry.get(kind)
+        if r is None:
+            continue
+        if "seconds" not in r:
+            print(f"  {kind:<6} {r.get('error', r.get('kind'))}")
+            continue
+        parts = "  ".join(f"{k} {v:.2f}" for k, v in r["seconds"].items())
+        print(
+            f"  {kind:<6} total {r['end_to_end_seconds']:7.2f} s  peak {r['peak_mb']:>6,} MB"
+            f"  [{parts}]  load {r['load_before'][0]:.1f}"
+        )
+        if kind == "rc":
+            print(f"         report {r['report_seconds']}  peak {r['peak_report_mb']:,} MB")
+    for k, v in entry["ratios"].items():
+        print(f"  {k}: {v}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000, 10_000_000])
+    parser.add_argument("--no-real", action="store_true", help="skip BPI_Challenge_2012")
+    parser.add_argument("--skip-pm4py-above", type=int, default=10_000_000)
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
+    parser.add_argument("--out", type=Path, default=RESULTS / "e2e.json")
+    parser.add_argument("--run", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        import warnings
+
+        warnings.simplefilter("ignore")
+        print(json.dumps(RUNNERS[args.run[0]](args.run[1])))
+        return
+    datasets = [(f"synth {s:,}", s, _file(s)) for s in args.sizes]
+    if not args.no_real and REAL.exists():
+        datasets.append(("BPI_Challenge_2012", None, REAL))
+    results = []
+    for name, size, path in datasets:
+        entry: dict = {"name": name, "events": size, "file": path.name}
+        entry["floor"] = _measure("floor", path, args.timeout)
+        entry["rc"] = _measure("rc", path, args.timeout)
+        if size is None or size <= args.skip_pm4py_above:
+            entry["pm4py"] = _measure("pm4py", path, args.timeout)
+        entry["ratios"] = _ratios(entry)
+        if entry["events"] is None and "rows" in entry["rc"]:
+            entry["events"] = entry["rc"]["rows"]
+        _print(entry)
+        results.append(entry)
+    growth = _growth(results)
+    if growth:
+        print("\ngrowth 1 M -> 10 M (log10 of the time ratio; 1.0 = linear):")
+        for phase, g in growth.items():
+            print(f"  {phase:<12} {g}")
+    meta = {
+        "cpu_count": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "started_load": results[0]["rc"].get("load_before") if results else None,
+        "finished_load": _load(),
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    args.out.parent.mkdir(exist_ok=True)
+    payload = {"meta": meta, "results": results, "growth": growth}
+    args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False))
+    print(f"\nwritten: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
