@@ -39,6 +39,7 @@ import pandas as pd
 
 from . import annualise, engine, timing
 from ._data import load_toml
+from .features._assemble import dominant_end
 
 if TYPE_CHECKING:
     from .eventlog import EventLog
@@ -79,18 +80,6 @@ def _settings() -> dict[str, float]:
     table = load_toml("rates.toml")
     names = ("edge_share", "usual_share", "edge_excess", "min_edge_cases", "min_full_year_days")
     return {n: float(table[n]["value"]) for n in names}
-
-
-def _dominant_end(prepared: nw.LazyFrame) -> str | None:
-    ends = (
-        prepared.filter(nw.col("next_activity").is_null())
-        .group_by("activity")
-        .agg(nw.len().alias("n"))
-        .sort(["n", "activity"], descending=[True, False])
-        .head(1)
-    )
-    frame = engine.collect(ends, sort=None)
-    return str(frame["activity"].iloc[0]) if len(frame) else None
 
 
 def _seconds(sources: Mapping[str, str], given_minutes: Mapping[str, float]) -> nw.Expr:
@@ -146,7 +135,7 @@ def case_tables(
     CaseTables
     """
     prepared = engine.prepare_events(log)
-    dominant = _dominant_end(prepared)
+    dominant = dominant_end(prepared)
     settings = timing.load_settings()
     # per-instance durations of every estimator, keyed by the canonical row number
     instances = timing._instances(

@@ -14,7 +14,20 @@ from ._registry import _ENTRIES, CATALOG, Context
 if TYPE_CHECKING:
     from ..eventlog import EventLog
 
-__all__ = ["activity_features", "make_context"]
+__all__ = ["activity_features", "dominant_end", "make_context"]
+
+
+def dominant_end(prepared: nw.LazyFrame) -> str | None:
+    """The most frequent last activity of a case (ties by name); None for an empty log."""
+    ends = (
+        prepared.filter(nw.col("next_activity").is_null())
+        .group_by("activity")
+        .agg(nw.len().alias("n"))
+        .sort(["n", "activity"], descending=[True, False])
+        .head(1)
+    )
+    frame = engine.collect(ends, sort=None)
+    return str(frame["activity"].iloc[0]) if len(frame) else None
 
 
 def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Context:
@@ -23,15 +36,6 @@ def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Conte
     The period is :func:`rpa_candidates.annualise.arrival_days` over the case starts (the
     same period the relief estimate annualises over), at least one day.
     """
-    ends = (
-        prepared.filter(nw.col("next_activity").is_null())
-        .group_by("activity")
-        .agg(nw.len().alias("n"))
-        .sort(["n", "activity"], descending=[True, False])
-        .head(1)
-        .collect()
-        .to_pandas()
-    )
     starts = (
         prepared.with_columns(nw.min_horizontal("start_ts", "ts").alias("_start"))
         .group_by("case_id")
@@ -44,7 +48,7 @@ def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Conte
     return Context(
         n_cases=log.n_cases,
         span_years=(days if days == days else 1.0) / annualise.DAYS_PER_YEAR,
-        dominant_end=str(ends["activity"].iloc[0]) if len(ends) else None,
+        dominant_end=dominant_end(prepared),
         options=dict(options),
     )
 
