@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from .errors import DataQualityError, ParameterError
 
 if TYPE_CHECKING:
     from .eventlog import EventLog
@@ -345,6 +345,13 @@ def analyze(
 
     if lang not in ("de", "en"):
         raise ParameterError(f"lang={lang!r}; expected 'de' or 'en'.")
+    if log.n_events == 0:
+        reasons = ", ".join(f"{n} {r}" for r, n in log.quality.rejected.items()) or "none"
+        raise DataQualityError(
+            f"The log {log.quality.source!r} has no usable event ({log.quality.rows_read} rows "
+            f"read; rejected: {reasons}). Check the export and the column mapping "
+            "(log.quality.summary()) before analysing it."
+        )
     assumptions = assumptions if assumptions is not None else Assumptions()
     names = ["features", "scores", "relief", "discovery", "routines"]
     with phases(names, desc="rpa_candidates.analyze") as step:

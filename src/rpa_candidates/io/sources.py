@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from ..errors import LogFormatError, ParameterError
+from .limits import max_bytes_option, read_limited
 
 __all__ = ["FORMATS", "RawTable", "read_source"]
 
@@ -72,8 +74,11 @@ def _format_of(path: Path) -> str:
     if head.startswith(b"PK"):
         return "xlsx"
     if head.startswith(b"\x1f\x8b"):
-        with gzip.open(path, "rb") as handle:
-            inner = handle.read(512)
+        try:
+            with gzip.open(path, "rb") as handle:
+                inner = handle.read(512)
+        except (OSError, EOFError, zlib.error):
+            return "csv"  # the CSV reader names the damage
         return "xes" if b"<log" in inner or b"<?xml" in inner else "csv"
     if b"<log" in head or head.lstrip().startswith(b"<?xml"):
         return "xes"
@@ -89,12 +94,15 @@ def read_source(source: Any, **options: Any) -> RawTable:
         See :func:`rpa_candidates.read_log`.
     **options
         Reader options: ``encoding`` and ``delimiter`` (CSV), ``sheet`` (Excel),
-        ``xes_reader`` (``"auto"``, ``"rustxes"`` or ``"pm4py"``).
+        ``xes_reader`` (``"auto"``, ``"rustxes"`` or ``"pm4py"``), ``max_bytes`` (CSV
+        and XES: most bytes the file may hold or inflate to, default 4 GiB from
+        ``data/limits.toml``, see :mod:`rpa_candidates.io.limits`).
 
     Raises
     ------
     LogFormatError
-        Missing path, a directory, an unknown or broken format.
+        Missing path, a directory, an unknown or broken format, more data than
+        ``max_bytes``.
     """
     module = type(source).__module__.split(".")[0]
     if options and module in {"pandas", "polars", "pyspark"}:
@@ -132,9 +140,11 @@ def read_source(source: Any, **options: Any) -> RawTable:
     if fmt == "xes":
         from .xes import read_xes
 
-        return read_xes(path, reader=options.pop("xes_reader", "auto"), **options)
+        max_bytes = max_bytes_option(options)
+        reader = options.pop("xes_reader", "auto")
+        return read_xes(path, reader=reader, max_bytes=max_bytes, **options)
     if fmt == "csv":
-        return _read_csv(path, **options)
+        return _read_csv(path, max_bytes=max_bytes_option(options), **options)
     if fmt == "parquet":
         return _read_parquet(path, **options)
     return _read_xlsx(path, **options)
@@ -165,18 +175,11 @@ def _from_pandas(frame: Any) -> RawTable:
     return RawTable(_with_row_index(table), "pandas DataFrame", "dataframe", "pandas")
 
 
-def _read_csv(path: Path, **options: Any) -> RawTable:
+def _read_csv(path: Path, *, max_bytes: int, **options: Any) -> RawTable:
     from .csv import read_csv_table
 
     _check_options(options, {"encoding", "delimiter"}, "CSV")
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as error:
-            raise LogFormatError(
-                f"{path.name!r} is not a valid gzip file ({error}). Unpack it and check it."
-            ) from error
+    raw = read_limited(path, max_bytes)
     result = read_csv_table(
         raw, encoding=options.get("encoding"), delimiter=options.get("delimiter")
     )
