@@ -116,8 +116,11 @@ def _measure(kind: str, path: Path) -> dict:
         [sys.executable, __file__, "--run", kind, str(path)],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if out.returncode != 0:  # e.g. a contender's reader crashes on this file: record why
+        last = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"kind": kind, "error": last}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -143,6 +146,12 @@ def main() -> None:
         if ours not in measured:
             measured[ours] = _measure(ours, files[fmt])
         a, b = measured[ours], _measure(theirs, files[fmt])
+        failed = [r for r in (a, b) if "error" in r]
+        for r in failed:
+            print(f"{fmt:<8} {r['kind']:<22} failed: {r['error'][:90]}")
+        if failed:
+            results.append({"format": fmt, "rc": a, "pm4py": b})
+            continue
         for r in (a, b):
             line = f"{r['rows']:>10,} {r['seconds']:>9.2f} {r['peak_mb']:>8,.0f}"
             print(f"{fmt:<8} {r['kind']:<22} {line}")

@@ -87,12 +87,16 @@ def _e2e_table(data: dict) -> list[str]:
 
 
 def _ingest_table(data: dict) -> list[str]:
-    rows = ["| format | rc s | rc peak MiB | pm4py s | pm4py peak MiB |", "|---|---|---|---|---|"]
+    rows = [
+        "| format | rc s | rc peak MiB | pm4py route | pm4py s | pm4py peak MiB |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in data["results"]:
         rc, pm = r.get("rc", {}), r.get("pm4py", {})
+        route = pm.get("kind", "") + (f" (failed: {pm['error'][:60]})" if "error" in pm else "")
         rows.append(
             f"| {r['format']} | {_fmt(rc.get('seconds'), 2)} | {_fmt(rc.get('peak_mb'), 0)} | "
-            f"{_fmt(pm.get('seconds'), 2)} | {_fmt(pm.get('peak_mb'), 0)} |"
+            f"{route} | {_fmt(pm.get('seconds'), 2)} | {_fmt(pm.get('peak_mb'), 0)} |"
         )
     return rows
 
