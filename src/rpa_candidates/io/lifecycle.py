@@ -100,6 +100,20 @@ def pair_lifecycle(events: pl.DataFrame) -> PairingResult:
     """
     other = events.filter(~pl.col("transition").is_in(["start", "complete"]))
     work = events.filter(pl.col("transition").is_in(["start", "complete"]))
+    if not (work.get_column("transition") == "start").any():
+        # a complete-only log (the usual XES export): every complete is an atomic instance
+        instances = work.drop("transition").with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("start_ts"),
+            pl.lit(None, dtype=pl.Int64).alias("start_row"),
+        )
+        return PairingResult(
+            instances=instances,
+            unmatched_start_rows=pl.Series("start_row", [], dtype=pl.Int64),
+            other_rows=other.select("_row", "transition"),
+            paired=0,
+            atomic=len(instances),
+            unmatched_complete=0,
+        )
     with_start = work.filter(pl.col("transition") == "start")["activity"].unique()
     group = ["case_id", "activity"]
     work = work.with_columns(
