@@ -40,7 +40,6 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,6 +48,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from _common import measure, peak_mb, pm4py_statistics  # noqa: E402
 from bench_features import _file  # noqa: E402 - the benchmark scripts share the cache
 
 RESULTS = HERE / "results"
@@ -62,11 +62,6 @@ XES_COLUMNS = {
     "resource": "org:resource",
     "ts": "time:timestamp",
 }
-
-
-def _peak_mb() -> float:
-    status = Path("/proc/self/status").read_text().splitlines()
-    return int(next(x for x in status if x.startswith("VmHWM")).split()[1]) / 1024
 
 
 def _load() -> list[float]:
@@ -114,7 +109,7 @@ def _run_rc(path: str) -> dict:
     total = time.perf_counter() - started
     phases["scoring"] -= phases.get("model_fit", 0.0)
     phases["other"] = total - sum(phases[p] for p in PHASES if p not in ("read", "other"))
-    peak = _peak_mb()
+    peak = peak_mb()
     report: dict[str, float | str] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, call in (("to_json", "result.json"), ("to_html", "report.html")):
@@ -137,7 +132,7 @@ def _run_rc(path: str) -> dict:
         "end_to_end_seconds": round(phases["read"] + total, 3),
         "report_seconds": report,
         "peak_mb": round(peak),
-        "peak_report_mb": round(_peak_mb()),
+        "peak_report_mb": round(peak_mb()),
         "top": analysis.candidates["activity"].head(3).tolist(),
     }
 
@@ -163,15 +158,7 @@ def _run_pm4py(path: str) -> dict:
         has_start = True
     phases["read"] = time.perf_counter() - started
     started = time.perf_counter()
-    pm4py.discover_dfg(frame)
-    pm4py.discover_performance_dfg(frame)
-    pm4py.get_start_activities(frame)
-    pm4py.get_end_activities(frame)
-    variants = len(pm4py.get_variants(frame))
-    if has_start:
-        pm4py.get_service_time(frame, start_timestamp_key="start_timestamp")
-    pm4py.get_rework_cases_per_activity(frame)
-    activities = frame.groupby("concept:name")["case:concept:name"].nunique()
+    variants, activities = pm4py_statistics(frame, has_start=has_start)
     phases["features"] = time.perf_counter() - started
     started = time.perf_counter()
     pm4py.discover_process_tree_inductive(frame, noise_threshold=0.2)
@@ -179,11 +166,11 @@ def _run_pm4py(path: str) -> dict:
     return {
         "kind": "pm4py",
         "rows": len(frame),
-        "activities": len(activities),
+        "activities": activities,
         "variants": variants,
         "seconds": {k: round(v, 3) for k, v in phases.items()},
         "end_to_end_seconds": round(sum(phases.values()), 3),
-        "peak_mb": round(_peak_mb()),
+        "peak_mb": round(peak_mb()),
     }
 
 
@@ -222,7 +209,7 @@ def _run_floor(path: str) -> dict:
         "cases": cases.height,
         "seconds": {"scan_group_by": round(seconds, 3)},
         "end_to_end_seconds": round(seconds, 3),
-        "peak_mb": round(_peak_mb()),
+        "peak_mb": round(peak_mb()),
     }
 
 
@@ -231,20 +218,7 @@ RUNNERS = {"rc": _run_rc, "pm4py": _run_pm4py, "floor": _run_floor}
 
 def _measure(kind: str, path: Path, timeout: float) -> dict:
     before = _load()
-    try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--run", kind, str(path)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=timeout,
-            env={**os.environ, "PM4PY_SHOW_PROGRESS_BAR": "false"},
-        )
-    except subprocess.TimeoutExpired:
-        return {"kind": kind, "error": f"timeout after {timeout:.0f} s", "load_before": before}
-    if out.returncode != 0:
-        return {"kind": kind, "error": out.stderr.strip().splitlines()[-3:], "load_before": before}
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = measure(__file__, kind, path, timeout=timeout)
     result["load_before"], result["load_after"] = before, _load()
     return result
 

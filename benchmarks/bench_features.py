@@ -28,20 +28,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _common import measure, peak_mb, pm4py_statistics
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
 BASE_EVENTS = 1_000_000
-
-
-def _peak_mb() -> float:
-    status = Path("/proc/self/status").read_text().splitlines()
-    return int(next(x for x in status if x.startswith("VmHWM")).split()[1]) / 1024
 
 
 def _base() -> Path:
@@ -131,39 +127,24 @@ def _run(kind: str, path: str) -> dict:
         )
         phases["read"] = time.perf_counter() - t
         t = time.perf_counter()
-        pm4py.discover_dfg(frame)
-        pm4py.discover_performance_dfg(frame)
-        pm4py.get_start_activities(frame)
-        pm4py.get_end_activities(frame)
-        variants = len(pm4py.get_variants(frame))
-        service = pm4py.get_service_time(frame, start_timestamp_key="start_timestamp")
-        pm4py.get_rework_cases_per_activity(frame)
-        frame.groupby("concept:name")["case:concept:name"].nunique()
+        variants, activities = pm4py_statistics(frame, has_start=True)
         phases["features"] = time.perf_counter() - t
         t = time.perf_counter()
         pm4py.discover_process_tree_inductive(frame, noise_threshold=0.2)
         phases["discover"] = time.perf_counter() - t
-        rows, activities = len(frame), len(service)
+        rows = len(frame)
     return {
         "kind": kind,
         "rows": rows,
         "activities": activities,
         "variants": variants,
         "seconds": {k: round(v, 3) for k, v in phases.items()},
-        "peak_mb": round(_peak_mb()),
+        "peak_mb": round(peak_mb()),
     }
 
 
 def _measure(kind: str, path: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--run", kind, str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        return {"kind": kind, "error": out.stderr.strip().splitlines()[-1:]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return measure(__file__, kind, path)
 
 
 def main() -> None:

@@ -28,10 +28,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _common import measure, peak_mb
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -106,22 +107,11 @@ def _run(kind: str, path: str) -> dict:
     else:
         raise SystemExit(f"unknown kind {kind!r}")
     seconds = time.perf_counter() - started
-    status = Path("/proc/self/status").read_text().splitlines()
-    peak_mb = int(next(x for x in status if x.startswith("VmHWM")).split()[1]) / 1024
-    return {"kind": kind, "seconds": round(seconds, 3), "rows": rows, "peak_mb": round(peak_mb)}
+    return {"kind": kind, "seconds": round(seconds, 3), "rows": rows, "peak_mb": round(peak_mb())}
 
 
 def _measure(kind: str, path: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--run", kind, str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:  # e.g. a contender's reader crashes on this file: record why
-        last = (out.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"kind": kind, "error": last}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return measure(__file__, kind, path)
 
 
 def main() -> None:
