@@ -8,8 +8,9 @@ handling time of the truth. Measured (seeds 0-2, 5,000 cases; 20 seeds, 300 case
 
 * with start timestamps (lifecycle): top-five errors ≤ 1.4 % (wohngeld), ≤ 10 % over all
   four processes; 90 % intervals cover the truth in 97-100 % of (seed, activity) pairs;
-* without start timestamps (resource_gap): +15 % to +106 % on wohngeld's top five, up to
-  +180 % elsewhere — the bias of the handling-time estimator, not of the formula.
+* without start timestamps (resource_gap with the idle correction): top-five errors
+  −5.3 % to +11.9 % over all four processes (before the correction +14 % to +106 % on
+  wohngeld, up to +180 % elsewhere).
 
 Run ``PYTHONPATH=src python tests/test_relief.py`` to print the tables.
 """
@@ -255,6 +256,23 @@ def test_bootstrap_is_seeded(wohngeld):
     pd.testing.assert_frame_equal(one, two)
 
 
+def test_pooled_bootstrap_matches_the_case_bootstrap():
+    # 5,000 cases pooled into 500 groups vs one group per case: same point estimate, and
+    # interval widths within the Monte-Carlo error (measured 0.88-1.01 over seeds 0-2)
+    per_case = _relief("wohngeld", 5000, 0, assumptions=Assumptions(bootstrap_groups=10**9))
+    pooled = _relief("wohngeld", 5000, 0, assumptions=Assumptions(bootstrap_groups=500))
+    pd.testing.assert_series_equal(
+        per_case["relief_hours_per_year"], pooled["relief_hours_per_year"]
+    )
+    top = per_case["relief_hours_per_year"].nlargest(5).index
+    width = pooled["relief_hours_high"] - pooled["relief_hours_low"]
+    reference = per_case["relief_hours_high"] - per_case["relief_hours_low"]
+    ratio = (width / reference)[top]
+    assert ratio.between(0.85, 1.15).all(), ratio.round(3).tolist()
+    with pytest.raises(rc.ParameterError, match="bootstrap_groups"):
+        Assumptions(bootstrap_groups=100)
+
+
 def test_end_activities_make_a_rule_based_rejection_standard():
     default = _relief("bewohnerparken", 400, 0).set_index("activity")
     assert default.loc["Antrag ablehnen", "automatable_share"] == 0
@@ -300,13 +318,15 @@ def test_lifecycle_relief_of_top_five_within_15_percent():
     assert top.attrs["same_top_five"]
 
 
-def test_relief_without_start_times_is_an_upper_bound_at_the_measured_error():
+def test_relief_without_start_times_within_30_percent():
+    # resource_gap with the idle correction (rpa_candidates.idle): measured -4.2 % .. -1.9 %
+    # on wohngeld and +1.1 % .. +8.0 % on bewohnerparken (seed 0); -5.3 % .. +11.9 % over
+    # the four processes and seeds 0-2 (docs/relief.md). Without the correction +15 % ..
+    # +101 % on wohngeld. The ranking is not checked: wohngeld's 5th and 6th are 6 % apart.
     top = _top_five("wohngeld", 5000, 0, starts=False)
-    # measured +15 % .. +101 % (resource_gap adds idle time between items, docs/relief.md);
-    # the 30 % target is not reached; the bound is the measured one, not the target
-    assert (top["error"] > 0).all()
-    assert top["error"].max() <= 1.1, top
-    assert top.attrs["same_top_five"]
+    assert top["error"].abs().max() <= 0.10, top
+    top = _top_five("bewohnerparken", 5000, 0, starts=False)
+    assert top["error"].abs().max() <= 0.15, top
 
 
 def test_interval_covers_the_truth_over_20_seeds():

@@ -60,9 +60,25 @@ def analyses(tmp_path_factory):
                 result = rc.analyze(log)
             finally:
                 engine.pm4py_frame = original
-        yield ref, result, collected
+            # cases pooled into groups (as above Assumptions.bootstrap_groups cases)
+            pooled = [_pooled_tables(x, y) for x, y in ((ref_log, ref), (log, result))]
+        yield ref, result, collected, pooled
     finally:
         spark.stop()
+
+
+def _pooled_tables(log, analysis):
+    from rpa_candidates import bootstrap, relief
+
+    features = analysis.features
+    return bootstrap.case_tables(
+        log,
+        sources=dict(zip(features["activity"], features["handling_source"], strict=True)),
+        given_minutes={},
+        automated=relief._automated_resources(log),
+        activities=list(features["activity"]),
+        max_groups=64,
+    )
 
 
 def _numbers_equal(expected: pd.DataFrame, actual: pd.DataFrame) -> None:
@@ -76,7 +92,7 @@ def _numbers_equal(expected: pd.DataFrame, actual: pd.DataFrame) -> None:
 
 
 def test_candidates_identical(analyses):
-    ref, result, _ = analyses
+    ref, result, _, _ = analyses
     assert list(result.candidates.columns) == list(ref.candidates.columns)
     assert result.candidates["activity"].tolist() == ref.candidates["activity"].tolist()
     assert result.candidates["rank"].tolist() == list(range(1, len(ref.candidates) + 1))
@@ -87,7 +103,7 @@ def test_candidates_identical(analyses):
 
 
 def test_features_scores_relief_identical(analyses):
-    ref, result, _ = analyses
+    ref, result, _, _ = analyses
     for name in ("features", "scores", "relief"):
         _numbers_equal(getattr(ref, name), getattr(result, name))
     _numbers_equal(ref.routines, result.routines)
@@ -95,7 +111,7 @@ def test_features_scores_relief_identical(analyses):
 
 
 def test_process_model_identical(analyses):
-    ref, result, _ = analyses
+    ref, result, _, _ = analyses
     for name in ("dfg", "start_activities", "end_activities", "variants", "activities"):
         _numbers_equal(getattr(ref.model, name), getattr(result.model, name))
     assert result.model.miner == ref.model.miner
@@ -107,5 +123,16 @@ def test_process_model_identical(analyses):
 
 
 def test_log_never_collected_to_driver(analyses):
-    _, _, collected = analyses
+    _, _, collected, _ = analyses
     assert collected == []
+
+
+def test_pooled_bootstrap_groups_identical(analyses):
+    *_, (ref, spark) = analyses
+    assert ref.pooled
+    assert (ref.n_groups, ref.n_cases) == (64, 300)
+    # every group holds cases (the multiplicative hash spreads the 300 ranks evenly)
+    assert ref.groups["group"].nunique() == 64
+    assert ref.groups.groupby("act")["cases"].sum().max() <= 300
+    _numbers_equal(ref.groups, spark.groups)
+    assert ref.window == spark.window

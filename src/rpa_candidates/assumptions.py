@@ -72,6 +72,9 @@ class Assumptions:
         Building one bot for one step.
     bootstrap_resamples : int, default=400
         Case resamples for the interval, at least 200.
+    bootstrap_groups : int, default=4096
+        Above this many cases, cases are pooled into this many groups for the bootstrap
+        (``rpa_candidates.bootstrap``); at least 500.
     confidence : float, default=0.90
         Level of the interval ``[relief_hours_low, relief_hours_high]``.
     random_state : int, default=0
@@ -109,6 +112,7 @@ class Assumptions:
     )
     bot_build_cost_eur: float = field(default_factory=lambda: _default("bot_build_cost_eur"))
     bootstrap_resamples: int = field(default_factory=lambda: int(_default("bootstrap_resamples")))
+    bootstrap_groups: int = field(default_factory=lambda: int(_default("bootstrap_groups")))
     confidence: float = field(default_factory=lambda: _default("confidence"))
     random_state: int = field(default_factory=lambda: int(_default("random_state")))
 
@@ -142,6 +146,12 @@ class Assumptions:
             raise ParameterError(
                 f"bootstrap_resamples={resamples!r} is too few for a percentile interval; "
                 "pass at least 200 (default 400)."
+            )
+        groups = self.bootstrap_groups
+        if isinstance(groups, bool) or not isinstance(groups, int | np.integer) or groups < 500:
+            raise ParameterError(
+                f"bootstrap_groups={groups!r} must be an integer >= 500 (default 4096); fewer "
+                "groups make the interval's width itself uncertain."
             )
         if not isinstance(self.random_state, int | np.integer) or isinstance(
             self.random_state, bool

@@ -1,22 +1,40 @@
-"""Per-case aggregates, annualisation and the case bootstrap behind relief intervals.
+"""Per-case aggregates and the case bootstrap behind relief intervals.
 
 :func:`rpa_candidates.relief.estimate_relief` needs, per activity, sums over cases that
-can be resampled. This module builds them once with narwhals over
-:func:`rpa_candidates.engine.prepare_events` (so the heavy pass runs on polars or Spark),
-collects two small tables to the driver and resamples them with numpy:
+can be resampled. This module builds them with narwhals over
+:func:`rpa_candidates.engine.prepare_events` (so the heavy pass runs on polars or Spark)
+and collects only a small table to the driver, where numpy resamples it:
 
-* the **case table**, one row per case: start (earliest ``start_ts`` or ``ts``), end
-  (latest ``ts``), first and last activity, whether the case reaches the dominant end;
-* the **case × activity table**, one row per case and activity: executions ``n``, human
-  executions ``n_human`` (resource not automated), first human executions ``n_first``
-  (the first execution of the activity in its case, done by a person), summed human
-  handling seconds ``h_sum`` and the number of human executions with an estimate ``h_n``.
+* the **case frame** (stays on the engine), one row per case: start (earliest
+  ``start_ts`` or ``ts``), end (latest ``ts``), first and last activity, whether the case
+  reaches the dominant end; from it :func:`rpa_candidates.annualise.observation_window`
+  derives the period and the open cases;
+* the **group × activity table** (collected): per group of cases ``g`` and activity ``a``
+  the sums over the group's cases of executions ``n``, human executions ``n_human``
+  (resource not automated), standard executions ``n_std`` (first execution of the activity
+  in its case, by a person, in a case that reaches the end), summed human handling seconds
+  ``h_sum``, human executions with an estimate ``h_n``, and ``share_human`` / ``share_std``
+  (``n_human`` / ``n_std`` over cases not open at the log's end); ``cases`` counts the
+  group's cases with the activity.
 
-The bootstrap draws a Poisson(1) weight per case (the "Poisson bootstrap", equivalent to
-resampling cases with replacement when the number of cases is itself random, as for a
-Poisson arrival process) and recomputes every per-activity sum as one sparse product
-``W @ M`` (resamples × cases times cases × quantities). Definitions and the reasoning:
-``docs/relief.md``.
+**Groups.** With at most ``max_groups`` cases (default 4,096, ``Assumptions.bootstrap_groups``)
+every case is its own group and the bootstrap is the plain Poisson bootstrap over cases:
+each resample draws a weight ``w_c ~ Poisson(1)`` per case (equivalent to resampling
+cases when their number is itself random, as for Poisson arrivals) and every per-activity
+sum is one product ``W @ M`` (resamples × cases times cases × quantities).
+
+With more cases, case ``c`` (its rank in the sorted case ids) goes to group
+``g(c) = ⌊((c · 2654435761) mod 2³²) · G / 2³²⌋`` (Knuth's multiplicative hash: groups of
+near-equal size, independent of the order of the ids), and a resample draws the group
+counts ``k ~ Multinomial(G, 1/G, …, 1/G)`` and one total ``N* ~ Poisson(n)``, with weights
+``w_g = k_g · N*/n``. Resampling ``G`` groups of iid cases reproduces the case bootstrap's
+``Var = n·Var(x)`` of a sum (the multinomial part) and the factor ``N*/n`` its
+``n·E[x]²`` (the random number of cases); ratios (mean handling time, standard share)
+do not depend on ``N*``. So the per-case table never reaches the driver (``G × A`` rows
+instead of cases × activities), and the interval differs from the per-case bootstrap only
+by the Monte-Carlo error of estimating a variance from ``G`` group sums (relative
+standard error of the interval's width ≈ ``1/√(2G)`` ≈ 1.1 % for ``G = 4096``; measured
+in ``docs/relief.md``).
 
 References
 ----------
@@ -25,6 +43,8 @@ References
 .. [2] Hanley, J. A., MacGibbon, B. (2006): Creating non-parametric bootstrap samples
    using Poisson frequencies, Computer Methods and Programs in Biomedicine 83(1), 57–62,
    doi:10.1016/j.cmpb.2006.04.006.
+.. [3] Knuth, D. E. (1998): The Art of Computer Programming, vol. 3, 2nd ed., §6.4
+   (multiplicative hashing).
 """
 
 from __future__ import annotations
@@ -38,48 +58,57 @@ import numpy as np
 import pandas as pd
 
 from . import annualise, engine, timing
-from ._data import load_toml
+from .annualise import Window
 from .features._assemble import dominant_end
 
 if TYPE_CHECKING:
     from .eventlog import EventLog
 
-__all__ = ["CaseTables", "Window", "annualisation_window", "case_tables", "resample_sums"]
+__all__ = ["CaseTables", "case_tables", "resample_sums"]
 
-DAYS_PER_YEAR = annualise.DAYS_PER_YEAR
-#: Quantities summed per activity (columns of the case × activity table, after weighting).
+#: Quantities summed per activity (columns of the group × activity table).
 QUANTITIES = ("n", "n_human", "n_std", "h_sum", "h_n", "share_human", "share_std")
+#: Default number of case groups (``Assumptions.bootstrap_groups``).
+MAX_GROUPS = 4096
+_HASH = 2654435761  # Knuth: ⌊2³² / golden ratio⌋, odd
+_TWO32 = 2**32
 
 
 @dataclass(frozen=True)
 class CaseTables:
-    """The two per-case tables, with integer indices for numpy.
+    """The per-group sums, with integer indices for numpy, and the observation window.
 
     Attributes
     ----------
-    cases : pandas.DataFrame
-        One row per case: ``case_id``, ``start``, ``end`` (epoch seconds),
-        ``first_activity``, ``last_activity``, ``reaches_end`` (bool: the case contains the
-        dominant end activity, or one of the given ``end_activities``).
-    pairs : pandas.DataFrame
-        One row per case and activity: ``case`` (row number in ``cases``), ``act`` (index
-        into ``activities``), ``n``, ``n_human``, ``n_first``, ``h_sum``, ``h_n``.
+    groups : pandas.DataFrame
+        One row per group and activity: ``group`` (0 .. ``n_groups`` − 1), ``act`` (index
+        into ``activities``), ``cases`` and the :data:`QUANTITIES`.
+    n_groups, n_cases : int
+        Number of groups and of cases; equal when every case is its own group.
     activities : list of str
         Activity names in the order of the indices.
     dominant_end : str or None
         The most frequent last activity of a case.
+    window : Window
+        Observation period and edge checks (:func:`annualise.observation_window`).
     """
 
-    cases: pd.DataFrame
-    pairs: pd.DataFrame
+    groups: pd.DataFrame
+    n_groups: int
+    n_cases: int
     activities: list[str]
     dominant_end: str | None
+    window: Window
 
+    @property
+    def pooled(self) -> bool:
+        """True when cases were pooled into fewer groups than cases."""
+        return self.n_groups < self.n_cases
 
-def _settings() -> dict[str, float]:
-    table = load_toml("rates.toml")
-    names = ("edge_share", "usual_share", "edge_excess", "min_edge_cases", "min_full_year_days")
-    return {n: float(table[n]["value"]) for n in names}
+    def cases_per_activity(self) -> np.ndarray:
+        """Cases that contain each activity (shape ``(A,)``)."""
+        g = self.groups
+        return np.bincount(g["act"], weights=g["cases"], minlength=len(self.activities))
 
 
 def _seconds(sources: Mapping[str, str], given_minutes: Mapping[str, float]) -> nw.Expr:
@@ -103,6 +132,29 @@ def _seconds(sources: Mapping[str, str], given_minutes: Mapping[str, float]) -> 
     return out.cast(nw.Float64)
 
 
+def _case_frame(prepared: nw.LazyFrame, ends: list[str]) -> nw.LazyFrame:
+    """One row per case: start, end, first and last activity, reaches an end activity."""
+    at_end = nw.col("activity").is_in(ends) if ends else nw.lit(value=False)
+    return prepared.group_by("case_id").agg(
+        nw.coalesce(nw.col("start_ts"), nw.col("ts")).min().alias("start"),
+        nw.col("ts").max().alias("end"),
+        nw.when(nw.col("prev_activity").is_null())
+        .then(nw.col("activity"))
+        .max()
+        .alias("first_activity"),
+        nw.col("case_last").max().alias("last_activity"),
+        at_end.cast(nw.Int64).max().alias("reaches_end"),
+    )
+
+
+def group_of(n_cases: int, n_groups: int) -> nw.Expr:
+    """Group of each case from its rank ``_case`` in the sorted case ids (module docstring)."""
+    rank = nw.col("_case").cast(nw.Int64)
+    if n_groups >= n_cases:
+        return rank
+    return ((rank * _HASH) % _TWO32) * n_groups // _TWO32
+
+
 def case_tables(
     log: EventLog,
     *,
@@ -111,8 +163,9 @@ def case_tables(
     automated: Sequence[str],
     activities: Sequence[str],
     end_activities: Sequence[str] | None = None,
+    max_groups: int = MAX_GROUPS,
 ) -> CaseTables:
-    """Build the case table and the case × activity table (see the module docstring).
+    """Build the group × activity table and the observation window (module docstring).
 
     Parameters
     ----------
@@ -129,6 +182,8 @@ def case_tables(
         Activity order of the result (the rows of the features table).
     end_activities : sequence of str or None, default=None
         Activities that end a case regularly; ``None``: the dominant end activity only.
+    max_groups : int, default=4096
+        Cases are pooled into this many groups when there are more cases.
 
     Returns
     -------
@@ -136,28 +191,33 @@ def case_tables(
     """
     prepared = engine.prepare_events(log)
     dominant = dominant_end(prepared)
-    settings = timing.load_settings()
+    ends = list(end_activities) if end_activities is not None else [dominant]
+    cases = engine.materialize(_case_frame(prepared, [e for e in ends if e is not None]))
+    window = annualise.observation_window(cases)
+    n_cases = window.n_cases
+    n_groups = max(1, min(n_cases, int(max_groups)))
+    keys = cases.with_row_index("_case", order_by="case_id").select(
+        "case_id",
+        group_of(n_cases, n_groups).alias("_group"),
+        nw.col("reaches_end").fill_null(0).cast(nw.Int64).alias("_reach"),
+        (~window.is_open()).cast(nw.Int64).alias("_counted"),
+    )
     # per-instance durations of every estimator, keyed by the canonical row number
-    instances = timing._instances(
-        prepared.with_columns(nw.col("row").alias("activity")), settings, list(automated)
-    ).select(nw.col("activity").alias("row"), "lifecycle_s", "gap_s", "case_s")
+    instances = timing._instances(prepared, timing.load_settings(), list(automated)).select(
+        "row", "lifecycle_s", "gap_s", "case_s"
+    )
     is_auto = nw.col("resource").is_in(list(automated)).fill_null(False) if automated else None
     human = ~is_auto if is_auto is not None else nw.lit(value=True)
     first = nw.col("row").shift(1).over("case_id", "activity", order_by=engine.CASE_ORDER)
-    events = prepared.with_columns(
-        human.alias("_human"),
-        first.is_null().alias("_first"),
-    ).join(instances, on="row", how="left")
-    seconds = _seconds(sources, given_minutes)
+    events = prepared.with_columns(human.alias("_human"), first.is_null().alias("_first")).join(
+        instances, on="row", how="left"
+    )
     events = events.with_columns(
-        nw.when(nw.col("_human")).then(seconds).alias("_h"),
+        nw.when(nw.col("_human")).then(_seconds(sources, given_minutes)).alias("_h"),
         nw.col("_human").cast(nw.Int64).alias("_hi"),
         (nw.col("_human") & nw.col("_first")).cast(nw.Int64).alias("_fi"),
     )
-    # each case's row number in the case table (sorted by case_id), joined on the engine:
-    # only integers, not the case ids, reach the driver with the case x activity table
-    case_index = prepared.select("case_id").unique().with_row_index("_case", order_by="case_id")
-    pairs = engine.collect(
+    pairs = (
         events.group_by("case_id", "activity")
         .agg(
             nw.len().alias("n"),
@@ -166,225 +226,89 @@ def case_tables(
             nw.col("_h").sum().alias("h_sum"),
             nw.col("_h").count().alias("h_n"),
         )
-        .join(case_index, on="case_id", how="left")
-        .drop("case_id"),
-        sort=None,
+        .join(keys, on="case_id", how="left")
     )
-    begin = nw.when(nw.col("start_ts").is_null()).then(nw.col("ts")).otherwise(nw.col("start_ts"))
-    ends = list(end_activities) if end_activities is not None else [dominant]
-    ends = [e for e in ends if e is not None]
-    at_end = nw.col("activity").is_in(ends) if ends else nw.lit(value=False)
-    cases = engine.collect(
-        prepared.group_by("case_id").agg(
-            begin.min().alias("start"),
-            nw.col("ts").max().alias("end"),
-            nw.when(nw.col("prev_activity").is_null())
-            .then(nw.col("activity"))
-            .max()
-            .alias("first_activity"),
-            nw.col("case_last").max().alias("last_activity"),
-            at_end.cast(nw.Int64).max().alias("reaches_end"),
+    reach, counted = nw.col("_reach"), nw.col("_counted")
+    std = nw.col("n_first") * reach
+    grouped = engine.collect(
+        pairs.group_by("_group", "activity").agg(
+            nw.len().alias("cases"),
+            nw.col("n").sum(),
+            nw.col("n_human").sum(),
+            std.sum().alias("n_std"),
+            nw.col("h_sum").fill_null(0.0).sum(),
+            nw.col("h_n").sum(),
+            (nw.col("n_human") * counted).sum().alias("share_human"),
+            (std * counted).sum().alias("share_std"),
         ),
-        sort="case_id",
+        sort=["_group", "activity"],
     )
-    cases["reaches_end"] = cases["reaches_end"].fillna(0).astype(bool)
     order = pd.Index(list(activities))
     out = pd.DataFrame(
         {
-            "case": pairs["_case"].to_numpy(dtype=np.int64),
-            "act": order.get_indexer(pairs["activity"]),
-            "n": pairs["n"].to_numpy(dtype=float),
-            "n_human": pairs["n_human"].fillna(0).to_numpy(dtype=float),
-            "n_first": pairs["n_first"].fillna(0).to_numpy(dtype=float),
-            "h_sum": pairs["h_sum"].fillna(0.0).to_numpy(dtype=float),
-            "h_n": pairs["h_n"].fillna(0).to_numpy(dtype=float),
+            "group": grouped["_group"].to_numpy(dtype=np.int64),
+            "act": order.get_indexer(grouped["activity"]),
+            "cases": grouped["cases"].to_numpy(dtype=float),
+            **{q: grouped[q].fillna(0).to_numpy(dtype=float) for q in QUANTITIES},
         }
     )
     out = out[out["act"] >= 0].reset_index(drop=True)
-    return CaseTables(cases=cases, pairs=out, activities=list(activities), dominant_end=dominant)
-
-
-@dataclass(frozen=True)
-class Window:
-    """How the log's volumes are annualised, and what is doubtful about it.
-
-    Attributes
-    ----------
-    years : float
-        Observation period ``T`` in years (see :func:`annualisation_window`).
-    arrival_days, event_days : float
-        Range of case starts (corrected) and span of all events, in days.
-    incomplete_start, incomplete_end, short : bool
-        The flags of :func:`annualisation_window`.
-    open_cases : numpy.ndarray of bool
-        Per case: open at the log's end (excluded from ``automatable_share`` when the end
-        is incomplete).
-    note_en, note_de : str or None
-        The annualisation note, None when nothing is doubtful.
-    """
-
-    years: float
-    arrival_days: float
-    event_days: float
-    incomplete_start: bool
-    incomplete_end: bool
-    short: bool
-    open_cases: np.ndarray
-    note_en: str | None
-    note_de: str | None
-
-
-def _usual(values: pd.Series, reference: np.ndarray, share: float) -> set[str]:
-    ref = values[reference] if reference.any() else values
-    counts = ref.value_counts(normalize=True)
-    return set(counts[counts >= share].index.astype(str))
-
-
-def _excess(values: pd.Series, edge: np.ndarray, usual: set[str], s: dict) -> tuple[bool, float]:
-    """Is the share of unusual activities at the edge higher than in the middle?"""
-    unusual = ~values.astype(str).isin(usual).to_numpy()
-    middle = ~edge
-    if edge.sum() < s["min_edge_cases"] or not middle.any():
-        return False, 0.0
-    diff = float(unusual[edge].mean() - unusual[middle].mean())
-    return diff > s["edge_excess"], diff
-
-
-def _sentence(parts: list[str]) -> str | None:
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "." if text else None
-
-
-def annualisation_window(cases: pd.DataFrame) -> Window:
-    r"""The observation period and the checks for an incomplete start or end.
-
-    The period ``T`` is :func:`rpa_candidates.annualise.arrival_days` over the case
-    starts (also used by the volume indicators), ``years = T / 365.25``.
-
-    Edge checks (thresholds in ``data/rates.toml``): a case is a *head* case when it
-    starts in the first ``edge_share`` (10 %) of the event span, a *tail* case when it
-    ends in the last 10 %. *Usual* start (end) activities are those that begin (end) at
-    least ``usual_share`` (1 %) of the other cases. The start is **incomplete** when the
-    share of head cases that begin with an unusual activity exceeds that share among the
-    other cases by more than ``edge_excess`` (5 points), with at least ``min_edge_cases``
-    (5) head cases; the end likewise with tail cases and end activities — the signature of
-    cases already running at the log's start or still open at its end. **Short** means
-    ``T < min_full_year_days`` (347 days, 95 % of a year: cases arriving on working days
-    only rarely span the full 365 days).
-    """
-    s = _settings()
-    n = len(cases)
-    start = cases["start"].to_numpy(dtype=float)
-    end = cases["end"].to_numpy(dtype=float)
-    if n == 0:
-        return Window(np.nan, np.nan, np.nan, False, False, True, np.zeros(0, bool), None, None)
-    lo, hi = float(np.nanmin(start)), float(np.nanmax(end))
-    event_days = (hi - lo) / engine.DAY
-    arrival_days = annualise.arrival_days(start)
-    edge = s["edge_share"] * (hi - lo)
-    head = start < lo + edge
-    tail = end > hi - edge
-    starts_usual = _usual(cases["first_activity"].astype(str), ~head, s["usual_share"])
-    ends_usual = _usual(cases["last_activity"].astype(str), ~tail, s["usual_share"])
-    bad_start, d_start = _excess(cases["first_activity"], head, starts_usual, s)
-    bad_end, _d_end = _excess(cases["last_activity"], tail, ends_usual, s)
-    open_cases = tail & ~cases["last_activity"].astype(str).isin(ends_usual).to_numpy()
-    if not bad_end:
-        open_cases = np.zeros(n, dtype=bool)
-    short = arrival_days < s["min_full_year_days"]
-    en, de = [], []
-    if short:
-        en.append(
-            f"the log covers {arrival_days:.0f} days of case starts, less than a year: "
-            f"volumes are extrapolated ×{DAYS_PER_YEAR / arrival_days:.2f} and seasonal "
-            "variation is not captured"
-        )
-        de.append(
-            f"das Protokoll umfasst {arrival_days:.0f} Tage mit Fallbeginnen, weniger als ein "
-            f"Jahr: Mengen hochgerechnet ×{DAYS_PER_YEAR / arrival_days:.2f}, saisonale "
-            "Schwankungen nicht erfasst"
-        )
-    if bad_start:
-        en.append(
-            f"incomplete start: {d_start:.0%} more of the cases in the first weeks begin with "
-            "an unusual activity (cases already running when the log starts); their earlier "
-            "steps are missing"
-        )
-        de.append(
-            f"unvollständiger Anfang: in den ersten Wochen beginnen {d_start:.0%} mehr Fälle "
-            "mit einer unüblichen Tätigkeit (Fälle liefen schon vor Protokollbeginn); ihre "
-            "früheren Schritte fehlen"
-        )
-    if bad_end:
-        en.append(
-            f"incomplete end: {int(open_cases.sum())} cases are still open at the log's end "
-            "and are left out of automatable_share"
-        )
-        de.append(
-            f"unvollständiges Ende: {int(open_cases.sum())} Fälle sind bei Protokollende noch "
-            "offen und zählen nicht für automatable_share"
-        )
-    return Window(
-        years=arrival_days / DAYS_PER_YEAR,
-        arrival_days=arrival_days,
-        event_days=event_days,
-        incomplete_start=bad_start,
-        incomplete_end=bad_end,
-        short=short,
-        open_cases=open_cases,
-        note_en=_sentence(en),
-        note_de=_sentence(de),
+    return CaseTables(
+        groups=out,
+        n_groups=n_groups,
+        n_cases=n_cases,
+        activities=list(activities),
+        dominant_end=dominant,
+        window=window,
     )
 
 
-#: The case x (quantities · activities) matrix is held dense (and multiplied by BLAS)
+#: The group x (quantities · activities) matrix is held dense (and multiplied by BLAS)
 #: when that takes at most this many times the memory of the sparse form.
 DENSE_MAX_RATIO = 2.0
 
 
-def _matrix(tables: CaseTables, window: Window):  # -> scipy.sparse.csr_matrix | ndarray
-    """Cases × (quantities · activities) matrix of the per-case values.
+def _matrix(tables: CaseTables):  # -> scipy.sparse.csr_matrix | ndarray
+    """Groups × (quantities · activities) matrix of the per-group sums.
 
-    Dense when the case × activity table is dense enough (:data:`DENSE_MAX_RATIO`):
+    Dense when the group × activity table is dense enough (:data:`DENSE_MAX_RATIO`):
     a BLAS product ``W @ M`` is then several times faster than the sparse one, for the
     same sums up to floating-point rounding; sparse (CSR) otherwise.
     """
     from scipy import sparse
 
-    p = tables.pairs
+    g = tables.groups
     n_act = len(tables.activities)
-    case = p["case"].to_numpy()
-    reaches = tables.cases["reaches_end"].to_numpy(dtype=bool)[case]
-    counted = ~window.open_cases[case] if window.open_cases.size else np.ones(len(p), bool)
-    values = {
-        "n": p["n"].to_numpy(),
-        "n_human": p["n_human"].to_numpy(),
-        "n_std": p["n_first"].to_numpy() * reaches,
-        "h_sum": p["h_sum"].to_numpy(),
-        "h_n": p["h_n"].to_numpy(),
-        "share_human": p["n_human"].to_numpy() * counted,
-        "share_std": p["n_first"].to_numpy() * reaches * counted,
-    }
-    shape = (len(tables.cases), len(QUANTITIES) * n_act)
+    group, act = g["group"].to_numpy(), g["act"].to_numpy()
+    shape = (tables.n_groups, len(QUANTITIES) * n_act)
     dense_bytes = 8.0 * shape[0] * shape[1]
-    sparse_bytes = 12.0 * len(QUANTITIES) * len(p)
-    act = p["act"].to_numpy()
+    sparse_bytes = 12.0 * len(QUANTITIES) * len(g)
     if dense_bytes <= DENSE_MAX_RATIO * sparse_bytes:
-        # (case, activity) pairs are unique, so plain assignment equals the sparse sum
+        # (group, activity) pairs are unique, so plain assignment equals the sparse sum
         dense = np.zeros(shape)
         for k, q in enumerate(QUANTITIES):
-            dense[case, k * n_act + act] = values[q]
+            dense[group, k * n_act + act] = g[q].to_numpy()
         return dense
-    rows = np.tile(case, len(QUANTITIES))
+    rows = np.tile(group, len(QUANTITIES))
     cols = np.concatenate([k * n_act + act for k in range(len(QUANTITIES))])
-    data = np.concatenate([values[q] for q in QUANTITIES]).astype(float)
+    data = np.concatenate([g[q].to_numpy() for q in QUANTITIES]).astype(float)
     return sparse.csr_matrix((data, (rows, cols)), shape=shape)
 
 
+def _weights(tables: CaseTables, rng: np.random.Generator, size: int) -> np.ndarray:
+    """Resample weights per group (module docstring), shape ``(size, n_groups)``."""
+    if not tables.pooled:
+        return rng.poisson(1.0, size=(size, tables.n_groups)).astype(float)
+    n, g = tables.n_cases, tables.n_groups
+    scale = rng.poisson(n, size=size) / n
+    counts = rng.multinomial(g, np.full(g, 1.0 / g), size=size).astype(float)
+    return counts * scale[:, None]
+
+
 def resample_sums(
-    tables: CaseTables, window: Window, *, resamples: int, random_state: int
+    tables: CaseTables, *, resamples: int, random_state: int
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Per-activity sums on the log and on ``resamples`` Poisson-weighted resamples.
+    """Per-activity sums on the log and on ``resamples`` bootstrap resamples.
 
     Returns
     -------
@@ -394,23 +318,22 @@ def resample_sums(
         the dominant end), ``h_sum``, ``h_n``, and ``share_human`` / ``share_std`` (the
         same over cases not open at the end).
     boot : dict of str -> numpy.ndarray
-        The same sums per resample, shape ``(resamples, A)``, with weights
-        ``w_c ~ Poisson(1)`` drawn from ``numpy.random.default_rng(random_state)``.
+        The same sums per resample, shape ``(resamples, A)``, with the weights of the
+        module docstring drawn from ``numpy.random.default_rng(random_state)``.
     """
-    matrix = _matrix(tables, window)
+    matrix = _matrix(tables)
     n_act = len(tables.activities)
-    n_cases = matrix.shape[0]
+    n_groups = matrix.shape[0]
 
     def split(flat: np.ndarray) -> dict[str, np.ndarray]:
         return {q: flat[..., k * n_act : (k + 1) * n_act] for k, q in enumerate(QUANTITIES)}
 
     point = split(np.asarray(matrix.sum(axis=0)).ravel())
     rng = np.random.default_rng(random_state)
-    chunk = max(1, min(resamples, 20_000_000 // max(n_cases, 1)))
+    chunk = max(1, min(resamples, 20_000_000 // max(n_groups, 1)))
     blocks = []
     for first in range(0, resamples, chunk):
         size = min(chunk, resamples - first)
-        weights = rng.poisson(1.0, size=(size, n_cases)).astype(float)
-        blocks.append(np.asarray(weights @ matrix))
+        blocks.append(np.asarray(_weights(tables, rng, size) @ matrix))
     flat = np.vstack(blocks) if blocks else np.zeros((0, matrix.shape[1]))
     return point, split(flat)

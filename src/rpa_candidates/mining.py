@@ -316,33 +316,33 @@ def discover(log: EventLog, *, noise: float = 0.2) -> ProcessModel:
 def _dfg_tables(
     log: EventLog,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """DFG, start activities, end activities and activity counts in one narwhals query.
+    """DFG, start activities, end activities and activity counts from the prepared events.
 
-    One ``group_by(activity, next_activity)`` gives the edges (``next_activity`` set), the
-    end activities (``next_activity`` null), the start activities (sum of ``is_first``)
-    and the activity frequencies (sum of all counts).
+    Over :func:`rpa_candidates.engine.prepare_events` (its ``prev_activity``,
+    ``next_activity`` and ``prev_case_ts`` windows are computed once per log): one
+    ``group_by(activity, next_activity)`` gives the edges (``next_activity`` set), the end
+    activities (``next_activity`` null), the start activities (instances without a
+    predecessor) and the activity frequencies (sum of all counts); the waits are taken
+    from the target's row, ``begin(e) − prev_case_ts(e)`` grouped by
+    ``(prev_activity, activity)`` — the same occurrences as ``s'_{i+1} − t_i``.
     """
-    order = engine.CASE_ORDER
-    frame = engine.events(log).select(
-        "activity",
-        "ts",
-        nw.col("activity").shift(-1).over("case_id", order_by=order).alias("next_activity"),
-        nw.coalesce(nw.col("start_ts"), nw.col("ts"))
-        .shift(-1)
-        .over("case_id", order_by=order)
-        .alias("next_begin"),
-        nw.col("activity").shift(1).over("case_id", order_by=order).is_null().alias("is_first"),
-    )
-    pairs = (
-        frame.group_by("activity", "next_activity")
-        .agg(
+    prepared = engine.prepare_events(log)
+    pairs = engine.collect(
+        prepared.group_by("activity", "next_activity").agg(
             nw.len().alias("frequency"),
-            (nw.col("next_begin") - nw.col("ts")).median().alias("median_wait_seconds"),
-            nw.col("is_first").cast(nw.Int64).sum().alias("starts"),
-        )
-        .collect()
-        .to_pandas()
+            nw.col("prev_activity").is_null().cast(nw.Int64).sum().alias("starts"),
+        ),
+        sort=None,
     )
+    begin = nw.coalesce(nw.col("start_ts"), nw.col("ts"))
+    waits = engine.collect(
+        prepared.filter(~nw.col("prev_activity").is_null())
+        .group_by("prev_activity", "activity")
+        .agg((begin - nw.col("prev_case_ts")).median().alias("median_wait_seconds"))
+        .rename({"prev_activity": "activity", "activity": "next_activity"}),
+        sort=None,
+    )
+    pairs = pairs.merge(waits, on=["activity", "next_activity"], how="left")
     pairs["frequency"] = pairs["frequency"].astype("int64")
     is_edge = pairs["next_activity"].notna()
 

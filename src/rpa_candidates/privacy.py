@@ -118,18 +118,36 @@ def _pseudonyms(distinct: pl.Series, *, key: bytes, prefix: str) -> pl.Series:
 
 
 def pseudonymize_column(
-    frame: pl.DataFrame, column: str, *, key: bytes, prefix: str, identities: bool = True
+    frame: pl.DataFrame,
+    column: str,
+    *,
+    key: bytes,
+    prefix: str,
+    identities: bool = True,
+    runs: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, dict[str, str]]:
     """Replace ``frame[column]`` by pseudonyms; nulls stay null.
 
-    Returns the new frame and, if ``identities``, the mapping ``{pseudonym: original}``,
-    which the caller keeps in memory only (it never reaches an output); else ``{}``.
+    ``runs``: ``frame[column].rle_id()`` when the frame is sorted by ``column`` (as the
+    canonical frame is by ``case_id``); then the distinct values are the run starts and the
+    pseudonyms are gathered by run, without hashing the column (10 M rows: 0.3 s instead of
+    4 s). Returns the new frame and, if ``identities``, the mapping
+    ``{pseudonym: original}``, which the caller keeps in memory only (it never reaches an
+    output); else ``{}``.
     """
-    distinct = frame.get_column(column).drop_nulls().unique()
-    pseudonyms = _pseudonyms(distinct, key=key, prefix=prefix)
-    replaced = frame.with_columns(
-        pl.col(column).replace_strict(distinct, pseudonyms, default=None, return_dtype=pl.String)
-    )
+    values = frame.get_column(column)
+    if runs is not None and values.null_count() == 0 and len(values):
+        distinct = values.filter(runs.diff().fill_null(1) != 0)
+        pseudonyms = _pseudonyms(distinct, key=key, prefix=prefix)
+        replaced = frame.with_columns(pseudonyms.gather(runs).alias(column))
+    else:
+        distinct = values.drop_nulls().unique()
+        pseudonyms = _pseudonyms(distinct, key=key, prefix=prefix)
+        replaced = frame.with_columns(
+            pl.col(column).replace_strict(
+                distinct, pseudonyms, default=None, return_dtype=pl.String
+            )
+        )
     if not identities:
         return replaced, {}
     return replaced, dict(zip(pseudonyms.to_list(), distinct.to_list(), strict=True))

@@ -1,7 +1,7 @@
 r"""Relief: how many staff hours, full-time equivalents and euros a robot frees per step.
 
 For activity :math:`a`, with :math:`T` the observation period in years (from the range of
-case starts, see :func:`rpa_candidates.bootstrap.annualisation_window`):
+case starts, see :func:`rpa_candidates.annualise.observation_window`):
 
 .. math::
 
@@ -129,8 +129,9 @@ def estimate_relief(
     (:mod:`rpa_candidates.bootstrap`), percentiles ``(1 ± confidence) / 2`` of
     ``bootstrap_resamples`` resamples seeded with ``random_state``. It covers the sampling
     error of volumes, standard shares and handling times, **not** the bias of the
-    handling-time estimator (``resource_gap`` includes idle time, see
-    ``docs/handling-time.md``) nor the uncertainty of the assumptions.
+    handling-time estimator (``resource_gap`` removes idle time with a fitted model whose
+    own estimation error the bootstrap does not resample, see ``docs/handling-time.md``)
+    nor the uncertainty of the assumptions.
 
     Parameters
     ----------
@@ -208,10 +209,11 @@ def estimate_relief(
         automated=automated,
         activities=acts,
         end_activities=_end_activities(end_activities),
+        max_groups=a.bootstrap_groups,
     )
-    window = bootstrap.annualisation_window(tables.cases)
+    window = tables.window
     point, boot = bootstrap.resample_sums(
-        tables, window, resamples=a.bootstrap_resamples, random_state=a.random_state
+        tables, resamples=a.bootstrap_resamples, random_state=a.random_state
     )
     given_h = np.array([given.get(x, np.nan) / 60.0 for x in acts])
     beta = a.bot_success_rate
@@ -222,7 +224,7 @@ def estimate_relief(
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
         low = np.nanquantile(boot_relief, tail, axis=0)
         high = np.nanquantile(boot_relief, 1.0 - tail, axis=0)
-    cases = np.bincount(tables.pairs["act"], minlength=len(acts)).astype(float)
+    cases = tables.cases_per_activity()
     done = _already_automated(acts, scores)
     out = pd.DataFrame(
         {
@@ -309,12 +311,14 @@ def _notes(
             )
         elif out["handling_source"].iloc[i] == "resource_gap":
             en.append(
-                "handling time from gaps between a person's completions: an upper bound when "
-                "staff also do other work; the interval covers sampling only"
+                "handling time from gaps between a person's completions, idle time removed "
+                "by a model: an estimate, too high where one person does this step alone and "
+                "seldom; the interval covers sampling only"
             )
             de.append(
-                "Bearbeitungszeit aus Abständen zwischen Erledigungen einer Person: Obergrenze, "
-                "wenn die Beschäftigten auch anderes bearbeiten; das Intervall deckt nur den "
+                "Bearbeitungszeit aus Abständen zwischen Erledigungen einer Person, Leerlauf "
+                "per Modell herausgerechnet: eine Schätzung, zu hoch, wo eine Person den "
+                "Schritt allein und selten bearbeitet; das Intervall deckt nur den "
                 "Stichprobenfehler ab"
             )
         elif out["handling_source"].iloc[i] == "case_gap":

@@ -40,11 +40,14 @@ def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Conte
         prepared.with_columns(nw.min_horizontal("start_ts", "ts").alias("_start"))
         .group_by("case_id")
         .agg(nw.col("_start").min())
-        .collect()
-        .to_pandas()["_start"]
-        .to_numpy(dtype=float)
+        .select(
+            nw.col("_start").count().alias("n"),
+            nw.col("_start").min().alias("first"),
+            nw.col("_start").max().alias("last"),
+        )
     )
-    days = annualise.arrival_days(starts)
+    row = engine.collect(starts, sort=None).iloc[0]
+    days = annualise.period_days(int(row["n"]), float(row["first"]), float(row["last"]))
     return Context(
         n_cases=log.n_cases,
         span_years=(days if days == days else 1.0) / annualise.DAYS_PER_YEAR,

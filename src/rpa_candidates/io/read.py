@@ -142,13 +142,16 @@ def read_log(
     frame = frame.select(*CANONICAL, *attributes).sort(
         ["case_id", "ts", "start_ts", "row"], nulls_last=False
     )
+    # sorted by case: each case is one run, numbered 0 .. cases - 1
+    runs = frame.get_column("case_id").rle_id()
     identities: dict[str, dict[str, str]] = {}
     if pseudonymize:
-        frame, identities, hidden = _pseudonymize(frame, attributes, pseudonym_key)
+        frame, identities, hidden = _pseudonymize(frame, attributes, pseudonym_key, runs)
         details["pseudonymized"] = ["case_id", "resource", *hidden]
     else:
         details["pseudonymized"] = []
-    quality = _quality(raw, norm, frame, details)
+    cases = int(runs.max()) + 1 if len(runs) else 0
+    quality = _quality(raw, norm, frame, details, cases=cases)
     return _checked(frame, quality, tz=tz, identities=identities)
 
 
@@ -173,7 +176,7 @@ def _checked(
 
 
 def _pseudonymize(
-    frame: pl.DataFrame, attributes: list[str], key: str | bytes | None
+    frame: pl.DataFrame, attributes: list[str], key: str | bytes | None, runs: pl.Series
 ) -> tuple[pl.DataFrame, dict[str, dict[str, str]], list[str]]:
     staff = set(frame.get_column("resource").drop_nulls().unique().to_list())
     hidden = []
@@ -184,16 +187,19 @@ def _pseudonymize(
         named = normalize_name(column.removeprefix("case:")) in _STAFF_HEADERS
         if values and (named or len(values & staff) >= 0.5 * len(values)):
             hidden.append(column)
+    case_ids = frame.get_column("case_id")
     material = pl.concat(
         [
-            "c\x00" + frame.get_column("case_id").unique(),
+            "c\x00" + case_ids.filter(runs.diff().fill_null(1) != 0),  # distinct, sorted
             "r\x00" + pl.Series(sorted(staff), dtype=pl.String),
         ]
     )
     secret = derive_key(material, key=key)
     # Case pseudonyms are not mapped back (only staff names serve a purpose: recognising
     # system accounts), so no identity table is kept for them.
-    frame, _ = pseudonymize_column(frame, "case_id", key=secret, prefix="V-", identities=False)
+    frame, _ = pseudonymize_column(
+        frame, "case_id", key=secret, prefix="V-", identities=False, runs=runs
+    )
     frame, staff_ids = pseudonymize_column(frame, "resource", key=secret, prefix="MA-")
     for column in hidden:
         frame, more = pseudonymize_column(frame, column, key=secret, prefix="MA-")
@@ -201,7 +207,7 @@ def _pseudonymize(
     return frame, {"resource": staff_ids}, hidden
 
 
-def _quality(raw, norm, frame: pl.DataFrame, details: dict[str, Any]) -> DataQuality:
+def _quality(raw, norm, frame: pl.DataFrame, details: dict[str, Any], *, cases: int) -> DataQuality:
     counts = dict(norm.rejected_rows.group_by("reason").len().iter_rows())
     rejected = {r: int(counts[r]) for r in REJECTION_REASONS if r in counts}
     if len(frame):
@@ -223,7 +229,7 @@ def _quality(raw, norm, frame: pl.DataFrame, details: dict[str, Any]) -> DataQua
         column_source=dict(norm.roles.how),
         details=details,
         events=len(frame),
-        cases=frame.get_column("case_id").n_unique(),
+        cases=cases,
         activities=frame.get_column("activity").n_unique(),
         resources=frame.get_column("resource").drop_nulls().n_unique(),
         start=start,
