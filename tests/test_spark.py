@@ -208,3 +208,21 @@ def test_derived_key_matches_privacy():
     for value in sorted(values):
         digest.update(value.encode("utf-8") + b"\x00")
     assert digest.digest() == rc.privacy.derive_key(values)
+
+
+def test_idle_corrected_resource_gap_equal_polars(spark, tmp_path):
+    # no start times: resource_gap with the idle correction (a gap histogram collected, the
+    # fitted shares joined back on the engine) must give the same numbers on Spark
+    from rpa_candidates import timing
+
+    sim = rc.synth.simulate("bewohnerparken", n_cases=300, seed=1)
+    path = tmp_path / "no_start.parquet"
+    sim.events.drop(columns="start").to_parquet(path)
+    options = {"timestamp": "end", "pseudonym_key": "spark-idle-key"}
+    ref, log = _read_both(str(path), spark.read.parquet(str(path)), **options)
+    names = pd.DataFrame({"resource": ref.frame.get_column("resource").unique().to_list()})
+    resources = names.assign(automated=False)
+    expected = timing.handling_times(ref, resources=resources)
+    actual = timing.handling_times(log, resources=resources)
+    assert "resource_gap" in set(expected["handling_source"])
+    pd.testing.assert_frame_equal(expected, actual, check_dtype=False, rtol=1e-9, atol=1e-9)

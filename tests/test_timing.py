@@ -22,8 +22,9 @@ from rpa_candidates import engine, timing
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "shared" / "sample-data"
 BPI_W = SAMPLE_DATA / "BPI_Challenge_2012_W_Two_TS.xes.gz"
-# Tiny logs: take resource_gap as soon as there is one valid gap.
-ANY_GAP = {"min_resource_gaps": 1, "min_resource_gap_share": 0.0}
+# Tiny logs: take resource_gap as soon as there is one valid gap; the plain gap (the idle
+# correction is tested on its own below).
+ANY_GAP = {"min_resource_gaps": 1, "min_resource_gap_share": 0.0, "idle_correction": False}
 
 
 def make_log(rows: list[tuple], *, start: bool = False) -> rc.EventLog:
@@ -171,6 +172,77 @@ def test_resource_gap_needs_enough_gaps():
     assert row(table, "A")["handling_source"] == "resource_gap"
 
 
+def idle_log() -> rc.EventLog:
+    """R works 20 days: 8 x A back to back (2 min each), a pause, A, then 4 x B (6 min)."""
+    rows, case = [], 0
+    pauses = [5, 10, 20, 30, 45]
+    for d, day in enumerate(pd.bdate_range("2025-01-06", periods=20)):
+        t = day + pd.Timedelta(hours=8)
+        steps = [("A", 2.0)] * 8 + [("A", 2.0 + pauses[d % 5])] + [("B", 6.0)] * 4
+        for activity, minutes in steps:
+            t += pd.Timedelta(minutes=minutes)
+            case += 1
+            rows.append((str(case), activity, "R", t.strftime("%Y-%m-%d %H:%M:%S")))
+    return make_log(rows)
+
+
+def test_idle_correction_by_hand():
+    log = idle_log()
+    plain = timing.handling_times(log, resources=humans(), idle_correction=False)
+    fitted = timing.handling_times(log, resources=humans())
+    # plain gaps of A: 7 x 2 min and one 2 min + pause per day (the first has no gap)
+    pause_mean = (5 + 10 + 20 + 30 + 45) / 5
+    assert row(plain, "A")["handling_mean_minutes"] == pytest.approx(2 + pause_mean / 8)
+    assert row(plain, "B")["handling_mean_minutes"] == pytest.approx(6.0)
+    # the model puts the pauses into idle time: A about 2 min, B stays 6 min
+    assert row(fitted, "A")["handling_mean_minutes"] == pytest.approx(2.0, abs=0.1)
+    assert row(fitted, "B")["handling_mean_minutes"] == pytest.approx(6.0, abs=0.1)
+    assert row(fitted, "A")["handling_n"] == row(plain, "A")["handling_n"] == 20 * 8
+    # per instance: a gap after a 45 min pause keeps about the 2 min of A
+    per_instance = timing.instance_handling(engine.prepare_events(log)).collect().to_pandas()
+    a = per_instance.loc[per_instance["activity"] == "A", "seconds"].dropna()
+    assert a.max() < 3 * 60
+    assert a.min() == pytest.approx(120, abs=10)
+
+
+def test_idle_fit_recovers_simulated_parameters():
+    from rpa_candidates import idle
+
+    # H ~ LogNormal(log 300 s, 0.4) for A, LogNormal(log 900 s, 0.3) for B; idle 0 with
+    # probability 0.6, else Exp(mean 600 s), one resource; observed gaps <= 3600 s
+    rng = np.random.default_rng(7)
+    n = 20_000
+    act = rng.choice(["A", "B"], n)
+    h = np.where(
+        act == "A",
+        300 * np.exp(0.4 * rng.standard_normal(n)),
+        900 * np.exp(0.3 * rng.standard_normal(n)),
+    )
+    g = h + np.where(rng.random(n) < 0.6, 0.0, rng.exponential(600, n))
+    keep = g <= 3600
+    hist = (
+        pd.DataFrame({"resource": "R", "activity": act[keep], "_bin": (g[keep] // 10).astype(int)})
+        .groupby(["resource", "activity", "_bin"])
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    table, params = idle.fit(hist, width=10.0, cap=3600.0)
+    mean_h = dict(zip(params["activity"], params["mean_h"], strict=True))
+    assert mean_h["A"] == pytest.approx(300 * np.exp(0.4**2 / 2), rel=0.05)
+    assert mean_h["B"] == pytest.approx(900 * np.exp(0.3**2 / 2), rel=0.05)
+    assert params["p0"][0] == pytest.approx(0.6, abs=0.05)
+    assert params["idle_mean"][0] == pytest.approx(600, rel=0.1)
+    assert table["share"].between(0, 1).all()
+    # the posterior mean over the observed gaps recovers the observed instances' handling
+    merged = hist.merge(table, on=["resource", "activity", "_bin"])
+    centre = (merged["_bin"] + 0.5) * 10
+    for a in ("A", "B"):
+        m = merged[merged["activity"] == a]
+        est = (m["n"] * m["share"] * centre[m.index]).sum() / m["n"].sum()
+        assert est == pytest.approx(h[keep & (act == a)].mean(), rel=0.05)
+
+
 def test_case_gap_by_hand():
     rows = [
         ("1", "A", None, "2025-01-06 09:00"),
@@ -298,25 +370,40 @@ def test_handling_family_in_catalogue_and_features():
 # ---------------------------------------------------------------- measured error
 
 
-def bpi_errors(*, cap_minutes: float = 60) -> pd.DataFrame:
-    """Per activity of BPIC 2012 W: resource_gap (starts dropped) against start→complete."""
+def bpi_errors(*, cap_minutes: float = 60, idle_correction: bool = True) -> pd.DataFrame:
+    """Per activity of BPIC 2012 W: resource_gap (starts dropped) against start→complete.
+
+    ``true_mean_same_day``: the mean over the work items started and completed on the same
+    local day (fewer than 1 % are open across midnight, but they carry 22-88 % of the
+    summed start→complete time: an item left open overnight is not handling time).
+    """
     log = rc.read_log(BPI_W, pseudonymize=False)
     durations = pl.col("ts") - pl.col("start_ts")
+    local_day = ((pl.col("ts") + pl.col("utc_offset")) / 86400).floor()
+    same_day = local_day == ((pl.col("start_ts") + pl.col("utc_offset")) / 86400).floor()
     truth = (
         log.frame.group_by("activity")
         .agg(
             (durations.median() / 60).alias("true_median"),
             (durations.mean() / 60).alias("true_mean"),
+            (durations.filter(same_day).mean() / 60).alias("true_mean_same_day"),
         )
         .to_pandas()
     )
     single = rc.EventLog(log.frame.with_columns(start_ts=pl.lit(None, pl.Float64)), log.quality)
     names = log.frame.get_column("resource").drop_nulls().unique().to_list()
     staff = pd.DataFrame({"resource": names, "automated": [n == "SYS" for n in names]})
-    est = timing.handling_times(single, resources=staff, resource_gap_cap_minutes=cap_minutes)
+    est = timing.handling_times(
+        single,
+        resources=staff,
+        resource_gap_cap_minutes=cap_minutes,
+        idle_correction=idle_correction,
+    )
     out = est.merge(truth, on="activity")
     out["ape_median"] = (out["handling_median_minutes"] / out["true_median"] - 1).abs()
     out["ape_mean"] = (out["handling_mean_minutes"] / out["true_mean"] - 1).abs()
+    same_day = out["handling_mean_minutes"] / out["true_mean_same_day"] - 1
+    out["ape_mean_same_day"] = same_day.abs()
     return out
 
 
@@ -326,17 +413,27 @@ def test_resource_gap_against_real_durations_bpic2012():
         pytest.skip(f"{BPI_W} not found")
     out = bpi_errors()
     assert set(out["handling_source"]) == {"resource_gap"}
-    # measured: median APE across the 6 activities 0.89 (medians), 0.30 (means)
-    assert out["ape_median"].median() <= 0.95
-    assert out["ape_mean"].median() <= 0.33
+    # measured, median APE across the 6 activities: medians 0.39, means of all items 0.56,
+    # means of the items done within one day 0.33 (docs/handling-time.md)
+    assert out["ape_median"].median() <= 0.45
+    assert out["ape_mean"].median() <= 0.60
+    assert out["ape_mean_same_day"].median() <= 0.38
+    # the plain gap: 0.89, 0.30 and 0.44 -- its mean is close only because the idle time
+    # it adds makes up for the long open items it cannot see
+    plain = bpi_errors(idle_correction=False)
+    assert plain["ape_median"].median() >= 0.85
+    assert plain["ape_mean"].median() <= 0.33
+    assert plain["ape_mean_same_day"].median() >= 0.40
 
 
-def synth_ratios(process: str, *, n_cases: int, seed: int = 0) -> pd.DataFrame:
+def synth_ratios(
+    process: str, *, n_cases: int, seed: int = 0, idle_correction: bool = True
+) -> pd.DataFrame:
     """resource_gap on a simulated log (starts dropped) divided by the true handling time."""
     sim = rc.synth.simulate(process, n_cases=n_cases, seed=seed)
     log = rc.read_log(sim.events.drop(columns="start"), timestamp="end", pseudonymize=False)
     staff = sim.staff.rename(columns={"system": "automated"})[["resource", "automated"]]
-    est = timing.handling_times(log, resources=staff)
+    est = timing.handling_times(log, resources=staff, idle_correction=idle_correction)
     out = est.merge(sim.truth, on="activity", suffixes=("", "_true"))
     out = out[~out["already_automated"] & (out["handling_source"] == "resource_gap")].copy()
     out["ratio_median"] = out["handling_median_minutes"] / out["handling_median_minutes_true"]
@@ -345,37 +442,55 @@ def synth_ratios(process: str, *, n_cases: int, seed: int = 0) -> pd.DataFrame:
 
 
 def test_resource_gap_recovers_synth_truth():
-    # Busy staff (wohngeld, 5000 cases, utilisation 0.64): measured median ratio 1.21
-    # (medians) and 1.37 (means), every activity's median ratio within 0.87..1.34.
+    # Busy staff (wohngeld, 5000 cases, utilisation 0.64), idle correction: measured median
+    # ratio 1.07 (medians) and 0.97 (means); means 0.55..1.05, the low one is Widerspruch
+    # prüfen (true mean 54 min: the 60 min cap hides most executions).
     busy = synth_ratios("wohngeld", n_cases=5000)
     assert len(busy) >= 10
-    assert 1.0 <= busy["ratio_median"].median() <= 1.3
-    assert busy["ratio_mean"].median() <= 1.45
-    assert busy["ratio_median"].between(0.8, 1.4).all()
-    # Idle staff (500 cases, utilisation 0.16): the gaps contain idle time, an upper bound.
+    assert 1.0 <= busy["ratio_median"].median() <= 1.15
+    assert 0.9 <= busy["ratio_mean"].median() <= 1.05
+    short = busy[busy["handling_mean_minutes_true"] < 30]
+    assert short["ratio_mean"].between(0.85, 1.1).all()
+    # Idle staff (500 cases, utilisation 0.16): measured means 0.86..1.07, median 0.97.
     idle = synth_ratios("wohngeld", n_cases=500)
-    assert idle["ratio_median"].min() >= 0.95
-    assert 1.5 <= idle["ratio_median"].median() <= 1.8
+    assert idle["ratio_mean"].between(0.8, 1.15).all()
+    assert 0.9 <= idle["ratio_mean"].median() <= 1.05
+    # The plain gap (idle_correction=False) contains the idle time: median ratios 1.21
+    # (medians) and 1.37 (means) with busy staff, 1.6 (medians) with idle staff.
+    plain = synth_ratios("wohngeld", n_cases=5000, idle_correction=False)
+    assert 1.0 <= plain["ratio_median"].median() <= 1.3
+    assert 1.25 <= plain["ratio_mean"].median() <= 1.45
+    plain = synth_ratios("wohngeld", n_cases=500, idle_correction=False)
+    assert plain["ratio_median"].min() >= 0.95
+    assert 1.5 <= plain["ratio_median"].median() <= 1.8
 
 
 if __name__ == "__main__":
     pd.set_option("display.width", 200)
     columns = ["activity", "handling_n", "handling_median_minutes", "true_median"]
     columns += ["ape_median", "handling_mean_minutes", "true_mean", "ape_mean"]
-    table = bpi_errors()
-    print(table[columns].round(3).to_string(index=False))
-    print("BPIC 2012 W, MdAPE median/mean:", *table[["ape_median", "ape_mean"]].median().round(3))
+    columns += ["true_mean_same_day", "ape_mean_same_day"]
+    apes = ["ape_median", "ape_mean", "ape_mean_same_day"]
+    for correction in (True, False):
+        table = bpi_errors(idle_correction=correction)
+        print(table[columns].round(3).to_string(index=False))
+        print(f"BPIC 2012 W, idle correction {correction}, MdAPE median/mean/mean same day:")
+        print(*table[apes].median().round(3))
     for cap in (15, 30, 120, 240):
-        sweep = bpi_errors(cap_minutes=cap)[["ape_median", "ape_mean"]].median().round(3)
-        print(f"  cap {cap} min: MdAPE median/mean", *sweep)
+        sweep = bpi_errors(cap_minutes=cap, idle_correction=False)[apes].median().round(3)
+        print(f"  plain gap, cap {cap} min: MdAPE median/mean/mean same day", *sweep)
     for process in ("wohngeld", "gewerbeanmeldung", "eingangsrechnung", "bewohnerparken"):
         for n_cases in (500, 5000):
             for seed in (0, 1, 2):
-                r = synth_ratios(process, n_cases=n_cases, seed=seed)
-                print(
-                    f"{process:17s} n={n_cases:5d} seed={seed} k={len(r):2d} "
-                    f"ratio median: med {r.ratio_median.median():.2f} "
-                    f"[{r.ratio_median.min():.2f}, {r.ratio_median.max():.2f}]  "
-                    f"mean: med {r.ratio_mean.median():.2f} "
-                    f"[{r.ratio_mean.min():.2f}, {r.ratio_mean.max():.2f}]"
-                )
+                for correction in (True, False):
+                    r = synth_ratios(
+                        process, n_cases=n_cases, seed=seed, idle_correction=correction
+                    )
+                    print(f"idle correction {correction!s:5s}", end=" ")
+                    print(
+                        f"{process:17s} n={n_cases:5d} seed={seed} k={len(r):2d} "
+                        f"ratio median: med {r.ratio_median.median():.2f} "
+                        f"[{r.ratio_median.min():.2f}, {r.ratio_median.max():.2f}]  "
+                        f"mean: med {r.ratio_mean.median():.2f} "
+                        f"[{r.ratio_mean.min():.2f}, {r.ratio_mean.max():.2f}]"
+                    )

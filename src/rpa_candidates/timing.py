@@ -7,7 +7,9 @@ Estimators written once as narwhals expressions over
 * ``resource_gap``: ``ts − prev_resource_ts``, the time since the same resource's previous
   completion, only within one working session (same local day, ``0 < gap ≤ cap``, no
   batch, both completions in office hours on an office day, resource not automated): the
-  user-tracking approach Celonis documents for logs without start times [1]_;
+  user-tracking approach Celonis documents for logs without start times [1]_; with
+  ``idle_correction`` (default) each gap is replaced by its expected handling time without
+  the idle time before it, from a model fitted to the gaps (:mod:`rpa_candidates.idle`);
 * ``case_gap``: ``ts − prev_case_ts`` within one local day and capped, a last resort that
   contains the waiting time between the steps and so overstates handling time;
 * ``given``: standard minutes from the user (e.g. :func:`standard_times`), which win.
@@ -36,7 +38,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from . import engine
+from . import engine, idle
 from ._data import load_toml as _data
 from .errors import DataQualityWarning, ParameterError
 from .zeitwerte import standard_time, standard_times
@@ -82,6 +84,15 @@ class TimingSettings:
         Share of executions with a valid session gap needed for ``resource_gap``.
     instant_seconds : float
         Durations below this count as instant (``instant_share``).
+    idle_correction : bool
+        Replace each resource gap by its expected handling time without the idle time
+        before it (:mod:`rpa_candidates.idle`); ``False`` keeps the plain gap.
+    idle_bin_seconds : float
+        Bin width of the gap histogram the idle model is fitted on.
+    idle_max_iterations : int
+        EM iterations at most.
+    idle_tolerance : float
+        EM stops when the log-likelihood changes by less than this share.
     """
 
     resource_gap_cap_minutes: float
@@ -93,6 +104,10 @@ class TimingSettings:
     min_resource_gaps: int
     min_resource_gap_share: float
     instant_seconds: float
+    idle_correction: bool
+    idle_bin_seconds: float
+    idle_max_iterations: int
+    idle_tolerance: float
 
 
 def load_settings(**overrides: Any) -> TimingSettings:
@@ -143,6 +158,11 @@ def _check(s: TimingSettings) -> TimingSettings:
             f"office_weekdays={s.office_weekdays!r} must list weekdays 0 (Monday) .. 6 (Sunday), "
             "e.g. office_weekdays=(0, 1, 2, 3, 4)."
         )
+    if not isinstance(s.idle_correction, bool):
+        raise ParameterError(
+            f"idle_correction={s.idle_correction!r} must be True or False, "
+            "e.g. idle_correction=False for the plain resource gap."
+        )
     start = number("office_start_hour", 0, 24)
     end = number("office_end_hour", 0, 24)
     if start >= end:
@@ -159,6 +179,10 @@ def _check(s: TimingSettings) -> TimingSettings:
         min_resource_gaps=int(number("min_resource_gaps", 1)),
         min_resource_gap_share=number("min_resource_gap_share", 0, 1),
         instant_seconds=number("instant_seconds", 0),
+        idle_correction=s.idle_correction,
+        idle_bin_seconds=number("idle_bin_seconds", 0.001, 3600),
+        idle_max_iterations=int(number("idle_max_iterations", 1)),
+        idle_tolerance=number("idle_tolerance", 0, 1),
     )
 
 
@@ -199,7 +223,9 @@ def _automated(resources: Any) -> list[str]:
 
 
 def _instances(prepared: nw.LazyFrame, s: TimingSettings, automated: list[str]) -> nw.LazyFrame:
-    """Per instance: ``lifecycle_s``, ``gap_s``, ``case_s`` (null where not valid), ``instant``."""
+    """Per instance: ``row``, ``activity``, ``resource``, ``lifecycle_s``, ``gap_s``,
+    ``case_s`` (null where not valid), ``instant``; ``gap_s`` without the idle time before
+    the instance if ``s.idle_correction`` (:func:`rpa_candidates.idle.remove_idle`)."""
     day = engine.DAY
     ts, local_day = nw.col("ts"), nw.col("local_day")
     start_s, end_s = s.office_start_hour * 3600.0, s.office_end_hour * 3600.0
@@ -237,13 +263,16 @@ def _instances(prepared: nw.LazyFrame, s: TimingSettings, automated: list[str]) 
         .otherwise(case_gap < s.instant_seconds)
         .cast(nw.Float64)
     )
-    return prepared.select(
+    out = prepared.select(
+        "row",
         "activity",
+        "resource",
         nw.when(lifecycle >= 0).then(lifecycle).alias("lifecycle_s"),
         nw.when(session.fill_null(False)).then(gap).alias("gap_s"),
         nw.when(case_ok.fill_null(False)).then(case_gap).alias("case_s"),
         instant.alias("instant"),
     )
+    return idle.remove_idle(out, s) if s.idle_correction else out
 
 
 def _instance_handling(
@@ -373,6 +402,7 @@ def handling_times(
     min_start_share: float | None = None,
     min_resource_gaps: int | None = None,
     min_resource_gap_share: float | None = None,
+    idle_correction: bool | None = None,
 ) -> pd.DataFrame:
     """Handling time per activity, from the best source available for each activity.
 
@@ -394,6 +424,9 @@ def handling_times(
 office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : default=None
         Estimator settings; ``None`` takes the default of ``data/timing.toml``
         (60 min, 480 min, 6, 19, Monday–Friday, 0.5, 5, 0.1).
+    idle_correction : bool, default=None
+        Remove the idle time before each item from its resource gap
+        (:mod:`rpa_candidates.idle`); ``None`` takes the default (``True``).
 
     Returns
     -------
@@ -433,6 +466,7 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
         min_start_share=min_start_share,
         min_resource_gaps=min_resource_gaps,
         min_resource_gap_share=min_resource_gap_share,
+        idle_correction=idle_correction,
     )
     given = _standard_minutes(standard_times)
     unknown = sorted(set(given) - set(log.activities))

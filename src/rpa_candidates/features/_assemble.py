@@ -60,7 +60,7 @@ def _to_pandas(frame: Any) -> pd.DataFrame:
     if isinstance(frame, pd.DataFrame):
         return frame
     if isinstance(frame, nw.LazyFrame):
-        return frame.collect().to_pandas()
+        return engine.strings(frame).collect().to_pandas()
     if isinstance(frame, nw.DataFrame):
         return frame.to_pandas()
     return nw.from_native(frame).lazy().collect().to_pandas()

@@ -48,8 +48,9 @@ def handling(prepared: nw.LazyFrame, ctx: Context) -> pd.DataFrame:
     handling_source: Where the handling time comes from.
         Formula: given if standard minutes are given; else lifecycle (ts − start_ts) if
             ≥ 50 % of executions have a start; else resource_gap (ts − prev_resource_ts within
-            one session) if ≥ 5 valid gaps covering ≥ 10 % of executions; else case_gap
-            (ts − prev_case_ts, same day, ≤ 8 h)
+            one session, times the posterior share of handling time of the idle model) if
+            ≥ 5 valid gaps covering ≥ 10 % of executions; else case_gap (ts − prev_case_ts,
+            same day, ≤ 8 h)
         Unit: category
         Direction: 0
 

@@ -157,18 +157,17 @@ def normalize(
     if any(a != b for a, b in renamed.items()):
         details["renamed_attributes"] = {a: b for a, b in renamed.items() if a != b}
     # work and table are row-aligned: stack the attributes beside, then filter once.
-    keep = (
-        pl.concat([work, table.select(attributes).rename(renamed)], how="horizontal")
-        .filter(pl.col("__reason").is_null())
-        .select(
-            "_row",
-            pl.col("__case").alias("case_id"),
-            pl.col("__activity").alias("activity"),
-            pl.col("__resource").alias("resource"),
-            pl.col("__ts").alias("ts"),
-            pl.col("__start").alias("start_ts"),
-            *[renamed[a] for a in attributes],
-        )
+    keep = pl.concat([work, table.select(attributes).rename(renamed)], how="horizontal")
+    if work.get_column("__reason").null_count() < len(work):  # a clean log is not copied
+        keep = keep.filter(pl.col("__reason").is_null())
+    keep = keep.select(
+        "_row",
+        pl.col("__case").alias("case_id"),
+        pl.col("__activity").alias("activity"),
+        pl.col("__resource").alias("resource"),
+        pl.col("__ts").alias("ts"),
+        pl.col("__start").alias("start_ts"),
+        *[renamed[a] for a in attributes],
     )
     rejected = [work.filter(pl.col("__reason").is_not_null()).select("_row", "__reason")]
     del work  # the largest intermediate; free it before pairing (memory peak on 10 M rows)

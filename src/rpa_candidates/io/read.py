@@ -130,6 +130,7 @@ def read_log(
     norm = normalize(raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict)
     raw.table = raw.table.clear()  # every row is now in norm.frame or norm.rejected_rows
     frame = norm.frame
+    norm.frame = frame.clear()  # the frame is transformed below; do not hold it twice
     details = {**raw.details, **norm.details, "tz": tz}
     attributes = [c for c in frame.columns if c not in (*CANONICAL, "row")]
     if raw.text_only and attributes:
@@ -139,9 +140,11 @@ def read_log(
     frame = frame.with_columns(
         utc_offset_seconds(frame.get_column("ts"), tz=tz).alias("utc_offset")
     )
-    frame = frame.select(*CANONICAL, *attributes).sort(
-        ["case_id", "ts", "start_ts", "row"], nulls_last=False
-    )
+    frame = frame.select(*CANONICAL, *attributes)
+    order = _sort_order(frame, ["case_id", "ts", "start_ts", "row"])
+    if order is not None:  # one column at a time: the frame never exists twice
+        for column in frame.columns:
+            frame = frame.with_columns(frame.get_column(column).gather(order))
     # sorted by case: each case is one run, numbered 0 .. cases - 1
     runs = frame.get_column("case_id").rle_id()
     identities: dict[str, dict[str, str]] = {}
@@ -153,6 +156,18 @@ def read_log(
     cases = int(runs.max()) + 1 if len(runs) else 0
     quality = _quality(raw, norm, frame, details, cases=cases)
     return _checked(frame, quality, tz=tz, identities=identities)
+
+
+def _sort_order(frame: pl.DataFrame, keys: list[str]) -> pl.Series | None:
+    """The permutation of ``frame.sort(keys, nulls_last=False)``; None if already sorted.
+
+    The caller gathers column by column, so at most one column exists twice
+    (``DataFrame.sort`` holds the whole frame twice: 1.2 GB more at 10 M events).
+    """
+    order = frame.select(pl.arg_sort_by(keys, nulls_last=False).alias("_order")).to_series()
+    if (order == pl.int_range(len(order), eager=True, dtype=order.dtype)).all():
+        return None
+    return order
 
 
 def _checked(
