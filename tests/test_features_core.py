@@ -88,3 +88,44 @@ def test_rework_rate_recovers_the_simulated_loop():
     )
     assert features.loc["Antrag erfassen", "rework_rate"] == 0.0
     assert features.loc["Antrag zurückgezogen", "exception_rate"] == 1.0
+
+
+def test_attributes_written_by_hand():
+    # case 1: A sets amount and channel (2); B repeats them (0); C changes amount and sets
+    # notice (2). Case 2: A sets amount only (1); C sets channel (1), amount unchanged.
+    log = rc.read_log(
+        pd.DataFrame(
+            {
+                "case": ["1", "1", "1", "2", "2"],
+                "act": ["A", "B", "C", "A", "C"],
+                "t": pd.date_range("2025-01-06 09:00", periods=5, freq="h").astype(str),
+                "amount": [100.0, 100.0, 120.0, 50.0, 50.0],
+                "channel": ["post", "post", "post", None, "online"],
+                "notice": [None, None, "N1", None, None],
+            }
+        ),
+        case="case",
+        activity="act",
+        timestamp="t",
+    )
+    written = rc.activity_features(log).set_index("activity")["attributes_written"]
+    assert written.to_dict() == {"A": 1.5, "B": 0.0, "C": 1.5}
+
+
+def test_attributes_written_without_attributes_is_zero(tiny):
+    assert (tiny["attributes_written"] == 0).all()
+
+
+def test_data_entry_steps_write_the_case_data():
+    # the simulator's case attributes are repeated on every event: only each case's first
+    # step writes them, later steps write nothing
+    sim = rc.synth.simulate("wohngeld", n_cases=200, seed=4)
+    log = rc.read_log(sim.events, timestamp="end", start_timestamp="start")
+    written = rc.activity_features(log).set_index("activity")["attributes_written"]
+    n_attributes = len([c for c in sim.cases.columns if c != "case_id"])
+    first = sim.events.groupby("case_id").head(1)["activity"].value_counts()
+    executions = sim.events["activity"].value_counts()
+    expected = (first.reindex(executions.index, fill_value=0) / executions) * n_attributes
+    pd.testing.assert_series_equal(
+        written.sort_index(), expected.sort_index(), check_names=False, rtol=1e-12
+    )

@@ -202,43 +202,38 @@ def case_tables(
         nw.col("reaches_end").fill_null(0).cast(nw.Int64).alias("_reach"),
         (~window.is_open()).cast(nw.Int64).alias("_counted"),
     )
-    # per-instance durations of every estimator, keyed by the canonical row number
-    instances = timing._instances(prepared, timing.load_settings(), list(automated)).select(
-        "row", "lifecycle_s", "gap_s", "case_s"
+    # per-instance durations of every estimator, with the columns the sums need (no join)
+    instances = timing._instances(
+        prepared, timing.load_settings(), list(automated), keep=("case_id", "ts")
     )
     is_auto = nw.col("resource").is_in(list(automated)).fill_null(False) if automated else None
     human = ~is_auto if is_auto is not None else nw.lit(value=True)
     first = nw.col("row").shift(1).over("case_id", "activity", order_by=engine.CASE_ORDER)
-    events = prepared.with_columns(human.alias("_human"), first.is_null().alias("_first")).join(
-        instances, on="row", how="left"
-    )
-    events = events.with_columns(
-        nw.when(nw.col("_human")).then(_seconds(sources, given_minutes)).alias("_h"),
-        nw.col("_human").cast(nw.Int64).alias("_hi"),
-        (nw.col("_human") & nw.col("_first")).cast(nw.Int64).alias("_fi"),
-    )
-    pairs = (
-        events.group_by("case_id", "activity")
-        .agg(
-            nw.len().alias("n"),
-            nw.col("_hi").sum().alias("n_human"),
-            nw.col("_fi").sum().alias("n_first"),
-            nw.col("_h").sum().alias("h_sum"),
-            nw.col("_h").count().alias("h_n"),
+    events = (
+        instances.with_columns(human.alias("_human"), first.is_null().alias("_first"))
+        .select(
+            "case_id",
+            "activity",
+            nw.when(nw.col("_human")).then(_seconds(sources, given_minutes)).alias("_h"),
+            nw.col("_first").cast(nw.Int64).alias("_pair"),
+            nw.col("_human").cast(nw.Int64).alias("_hi"),
+            (nw.col("_human") & nw.col("_first")).cast(nw.Int64).alias("_fi"),
         )
         .join(keys, on="case_id", how="left")
     )
+    # straight from the events to the groups: a case's flags multiply each of its events,
+    # and its first execution of an activity counts the (case, activity) pair once
     reach, counted = nw.col("_reach"), nw.col("_counted")
-    std = nw.col("n_first") * reach
+    std = nw.col("_fi") * reach
     grouped = engine.collect(
-        pairs.group_by("_group", "activity").agg(
-            nw.len().alias("cases"),
-            nw.col("n").sum(),
-            nw.col("n_human").sum(),
+        events.group_by("_group", "activity").agg(
+            nw.col("_pair").sum().alias("cases"),
+            nw.len().alias("n"),
+            nw.col("_hi").sum().alias("n_human"),
             std.sum().alias("n_std"),
-            nw.col("h_sum").fill_null(0.0).sum(),
-            nw.col("h_n").sum(),
-            (nw.col("n_human") * counted).sum().alias("share_human"),
+            nw.col("_h").fill_null(0.0).sum().alias("h_sum"),
+            nw.col("_h").count().alias("h_n"),
+            (nw.col("_hi") * counted).sum().alias("share_human"),
             (std * counted).sum().alias("share_std"),
         ),
         sort=["_group", "activity"],

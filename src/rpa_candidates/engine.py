@@ -44,14 +44,19 @@ __all__ = [
     "count_unique",
     "events",
     "is_spark",
+    "keyed",
     "materialize",
     "pm4py_frame",
     "prepare_events",
+    "small_frame",
     "strings",
     "value_counts",
 ]
 
 CASE_ORDER = ["ts", "row"]
+#: Columns of the canonical frame before the attributes; the prepared frame keeps only
+#: these (indicators that need attributes read them from :func:`events`).
+CANONICAL = ("case_id", "activity", "resource", "ts", "start_ts", "utc_offset", "row")
 DAY = 86400.0
 
 
@@ -140,6 +145,26 @@ def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
     return out
 
 
+def small_frame(table: pd.DataFrame, *, like: nw.LazyFrame) -> nw.LazyFrame:
+    """A small pandas table as a lazy frame of the backend of ``like`` (for joins)."""
+    native = like.to_native()
+    if is_spark(native):
+        return nw.from_native(native.sparkSession.createDataFrame(table))
+    import polars as pl
+
+    return nw.from_native(pl.from_pandas(table).lazy())
+
+
+def keyed(frame: nw.LazyFrame) -> nw.LazyFrame:
+    """Polars: ``case_id``, ``activity``, ``resource`` as categoricals (see
+    :func:`prepare_events`); Spark: unchanged."""
+    if is_spark(frame.to_native()):
+        return frame
+    return frame.with_columns(
+        nw.col(c).cast(nw.Categorical) for c in ("case_id", "activity", "resource")
+    )
+
+
 def materialize(frame: nw.LazyFrame) -> nw.LazyFrame:
     """Compute ``frame`` once for several queries: polars collects it, Spark keeps a local
     checkpoint on the executors (nothing reaches the driver)."""
@@ -150,7 +175,8 @@ def materialize(frame: nw.LazyFrame) -> nw.LazyFrame:
 
 
 def prepare_events(log: EventLog) -> nw.LazyFrame:
-    """The canonical events with the derived columns listed in the module docstring.
+    """The canonical columns (:data:`CANONICAL`, no attributes) with the derived columns
+    listed in the module docstring.
 
     Computed once per log and kept on it (``log._prepared``), because every indicator
     query would otherwise recompute the windows: polars materialises the table, Spark keeps
@@ -164,12 +190,10 @@ def prepare_events(log: EventLog) -> nw.LazyFrame:
             # faster group-bys on 10 M events) and the seven string columns of the prepared
             # frame take 4 bytes a row; values and sort order stay those of the strings,
             # and collect() hands strings to pandas
-            frame = events(log).with_columns(
-                nw.col(c).cast(nw.Categorical) for c in ("case_id", "activity", "resource")
-            )
+            frame = keyed(events(log).select(*CANONICAL))
             cached = nw.from_native(_prepare(frame).collect().to_native().lazy())
         else:
-            prepared = _prepare(events(log))
+            prepared = _prepare(events(log).select(*CANONICAL))
             cached = nw.from_native(prepared.to_native().localCheckpoint(eager=True))
         log._prepared = cached
     return cached

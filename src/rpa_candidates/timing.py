@@ -29,7 +29,7 @@ References
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -222,10 +222,13 @@ def _automated(resources: Any) -> list[str]:
     return sorted(str(r) for r in resources.loc[automated, "resource"].dropna().unique())
 
 
-def _instances(prepared: nw.LazyFrame, s: TimingSettings, automated: list[str]) -> nw.LazyFrame:
-    """Per instance: ``row``, ``activity``, ``resource``, ``lifecycle_s``, ``gap_s``,
-    ``case_s`` (null where not valid), ``instant``; ``gap_s`` without the idle time before
-    the instance if ``s.idle_correction`` (:func:`rpa_candidates.idle.remove_idle`)."""
+def _instances(
+    prepared: nw.LazyFrame, s: TimingSettings, automated: list[str], keep: Sequence[str] = ()
+) -> nw.LazyFrame:
+    """Per instance: ``row``, ``activity``, ``resource``, the ``keep`` columns of
+    ``prepared``, ``lifecycle_s``, ``gap_s``, ``case_s`` (null where not valid),
+    ``instant``; ``gap_s`` without the idle time before the instance if
+    ``s.idle_correction`` (:func:`rpa_candidates.idle.remove_idle`)."""
     day = engine.DAY
     ts, local_day = nw.col("ts"), nw.col("local_day")
     start_s, end_s = s.office_start_hour * 3600.0, s.office_end_hour * 3600.0
@@ -267,6 +270,7 @@ def _instances(prepared: nw.LazyFrame, s: TimingSettings, automated: list[str]) 
         "row",
         "activity",
         "resource",
+        *keep,
         nw.when(lifecycle >= 0).then(lifecycle).alias("lifecycle_s"),
         nw.when(session.fill_null(False)).then(gap).alias("gap_s"),
         nw.when(case_ok.fill_null(False)).then(case_gap).alias("case_s"),

@@ -53,6 +53,7 @@ def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Conte
         span_years=(days if days == days else 1.0) / annualise.DAYS_PER_YEAR,
         dominant_end=dominant_end(prepared),
         options=dict(options),
+        events=engine.events(log),
     )
 
 

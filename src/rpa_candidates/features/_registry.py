@@ -81,12 +81,16 @@ class Context:
         The most frequent last activity of a case.
     options : dict
         Caller options passed through (e.g. standard handling times, automation patterns).
+    events : narwhals.LazyFrame or None
+        The canonical events with the log's attribute columns (the prepared frame leaves
+        the attributes out to save memory; :func:`rpa_candidates.engine.prepare_events`).
     """
 
     n_cases: int
     span_years: float
     dominant_end: str | None
     options: dict[str, Any] = field(default_factory=dict)
+    events: Any = None
 
 
 @dataclass

@@ -80,23 +80,45 @@ def _successors(prepared: nw.LazyFrame) -> pd.DataFrame:
 
 
 def _collect_rows(
-    prepared: nw.LazyFrame, counts: pd.Series, attributes: list[str], cap: int
+    prepared: nw.LazyFrame,
+    events: nw.LazyFrame,
+    counts: pd.Series,
+    attributes: list[str],
+    cap: int,
 ) -> pd.DataFrame:
-    """The executions of the given activities (a seeded subset of at most ``cap`` each)."""
+    """The executions of the given activities (a seeded subset of at most ``cap`` each),
+    their next activity from ``prepared`` and their attributes from ``events``."""
+    keep = sample_filter(counts, cap)
+    nexts = prepared.filter(keep).select(
+        "activity", "row", nw.col("next_activity").fill_null(_END).alias("_next")
+    )
+    frame = engine.collect(nexts, sort=["activity", "row"])
+    values = engine.collect(events.filter(keep).select("row", *attributes), sort="row")
+    frame = frame.merge(values, on="row", how="left", validate="one_to_one")
+    return subsample(frame, cap)
+
+
+def sample_filter(counts: pd.Series, cap: int) -> nw.Expr:
+    """Rows to keep for a seeded sample of at most ``cap`` executions per activity.
+
+    ``counts``: executions per activity (index = activity). All executions of an activity
+    with at most ``cap``; else those whose hashed row number
+    ``(row · 2654435761) mod 2³²`` falls below ``1.2 · cap / n`` of the range (20 %
+    oversampling, cut to ``cap`` by :func:`subsample`). Independent of the row order and
+    the same on polars and Spark.
+    """
     activity = nw.col("activity")
     keep = activity.is_in([a for a, n in counts.items() if n <= cap])
     hashed = (nw.col("row") * _HASH_MULTIPLIER) % _HASH_MODULUS
     for name, n in counts.items():
-        if n > cap:  # oversample by 20 %, then sample exactly in pandas
+        if n > cap:
             limit = int(min(1.0, 1.2 * cap / n) * _HASH_MODULUS)
             keep = keep | ((activity == name) & (hashed < limit))
-    rows = prepared.filter(keep).select(
-        "activity",
-        "row",
-        nw.col("next_activity").fill_null(_END).alias("_next"),
-        *attributes,
-    )
-    frame = engine.collect(rows, sort=["activity", "row"])
+    return keep
+
+
+def subsample(frame: pd.DataFrame, cap: int) -> pd.DataFrame:
+    """At most ``cap`` rows per activity (seeded), from rows sorted by activity and row."""
     parts = []
     for _, group in frame.groupby("activity", sort=True):
         parts.append(group.sample(n=cap, random_state=0) if len(group) > cap else group)
@@ -204,10 +226,11 @@ def decision_indicators(prepared: nw.LazyFrame, ctx: Context) -> pd.DataFrame:
         (result.set_index("activity")["decision_successors"] >= 2)
         & (executions >= cfg["decision_min_executions"])
     ]
-    attributes = attribute_columns(prepared)
+    events = ctx.events if ctx.events is not None else prepared
+    attributes = attribute_columns(events)
     if choices.empty or not attributes:
         return result[["activity", "decision_determinism", "decision_successors"]]
-    rows = _collect_rows(prepared, choices, attributes, int(cfg["decision_max_rows"]))
+    rows = _collect_rows(prepared, events, choices, attributes, int(cfg["decision_max_rows"]))
     scores = {}
     for name, group in rows.groupby("activity", sort=True):
         main = set(branching.loc[branching["activity"] == name, "next"])

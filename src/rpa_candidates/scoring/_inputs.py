@@ -60,6 +60,9 @@ EXCLUDED_FEATURES: dict[str, str] = {
     "handling_mean_minutes": "redundant with the median, outlier-driven",
     "handling_iqr_minutes": "redundant with the median and handling_cv",
     "stability": "in minutes, redundant with handling_cv",
+    "attributes_written": "added after the model was validated; the labelled corpus has no "
+    "column for it yet, and in flat logs it mostly marks the step that captures the case "
+    "data (docs/model.md)",
     **dict.fromkeys(
         (
             "case_share",
