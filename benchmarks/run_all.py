@@ -93,7 +93,8 @@ def _ingest_table(data: dict) -> list[str]:
     ]
     for r in data["results"]:
         rc, pm = r.get("rc", {}), r.get("pm4py", {})
-        route = pm.get("kind", "") + (f" (failed: {pm['error'][:60]})" if "error" in pm else "")
+        error = pm["error"].split(" | ")[-1][:80] if "error" in pm else None  # the exception
+        route = pm.get("kind", "") + (f" (failed: {error})" if error else "")
         rows.append(
             f"| {r['format']} | {_fmt(rc.get('seconds'), 2)} | {_fmt(rc.get('peak_mb'), 0)} | "
             f"{route} | {_fmt(pm.get('seconds'), 2)} | {_fmt(pm.get('peak_mb'), 0)} |"
