@@ -132,6 +132,7 @@ def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
     if backend(log) == "spark":
         frame = pl.from_arrow(frame.toArrow())
     frame = frame.drop("utc_offset", "row")
+    frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
     frame = frame.with_columns(
         pl.from_epoch((pl.col(c) * 1_000_000).round(0).cast(pl.Int64), time_unit="us")
         .dt.replace_time_zone("UTC")

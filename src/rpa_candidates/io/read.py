@@ -155,6 +155,9 @@ def read_log(
         details["pseudonymized"] = []
     cases = int(runs.max()) + 1 if len(runs) else 0
     quality = _quality(raw, norm, frame, details, cases=cases)
+    # activities and staff repeat on every event: as categoricals they take 4 bytes a row
+    # (0.3 GB less at 10 M events); values and sort order are those of the strings
+    frame = frame.with_columns(pl.col("activity", "resource").cast(pl.Categorical))
     return _checked(frame, quality, tz=tz, identities=identities)
 
 
