@@ -55,7 +55,9 @@ class EventLog:
     ----------
     frame : polars.DataFrame or pyspark.sql.DataFrame
         The canonical table: ``case_id``, ``activity``, ``resource``, ``ts``, ``start_ts``
-        (UTC epoch seconds), ``utc_offset`` (seconds), ``row``, then attributes. A Spark
+        (UTC epoch seconds), ``utc_offset`` (seconds), ``row``, then attributes; read from
+        a file or pandas/polars, ``activity`` and ``resource`` are polars categoricals
+        (compare them with strings as usual; ``.cast(pl.String)`` for plain text). A Spark
         frame (from a pyspark DataFrame given to ``read_log``) keeps the features on Spark;
         the counts below then each run one small Spark job, once.
     quality : DataQuality
