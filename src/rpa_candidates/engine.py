@@ -146,11 +146,14 @@ def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
     return out
 
 
-def small_frame(table: pd.DataFrame, *, like: nw.LazyFrame) -> nw.LazyFrame:
-    """A small pandas table as a lazy frame of the backend of ``like`` (for joins)."""
+def small_frame(
+    table: pd.DataFrame, *, like: nw.LazyFrame, spark_schema: str | None = None
+) -> nw.LazyFrame:
+    """A small pandas table as a lazy frame of the backend of ``like`` (for joins);
+    ``spark_schema`` (DDL, e.g. ``"row long"``) fixes the Spark types instead of inferring."""
     native = like.to_native()
     if is_spark(native):
-        return nw.from_native(native.sparkSession.createDataFrame(table))
+        return nw.from_native(native.sparkSession.createDataFrame(table, spark_schema))
     import polars as pl
 
     return nw.from_native(pl.from_pandas(table).lazy())

@@ -205,15 +205,9 @@ def fit(
 
 def _lookup(table: pd.DataFrame, like: nw.LazyFrame) -> nw.LazyFrame:
     """``table`` as a lazy frame of the backend of ``like``, keys cast to its dtypes."""
-    native = like.to_native()
     table = table.astype({"resource": str, "activity": str, "_bin": "int64", "share": float})
-    if engine.is_spark(native):
-        schema = "resource string, activity string, _bin long, share double"
-        frame = nw.from_native(native.sparkSession.createDataFrame(table, schema))
-    else:
-        import polars as pl
-
-        frame = nw.from_native(pl.from_pandas(table).lazy())
+    schema = "resource string, activity string, _bin long, share double"
+    frame = engine.small_frame(table, like=like, spark_schema=schema)
     dtypes = like.collect_schema()
     return frame.with_columns(nw.col(c).cast(dtypes[c]) for c in ("resource", "activity"))
 

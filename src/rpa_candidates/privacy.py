@@ -117,6 +117,12 @@ def _pseudonyms(distinct: pl.Series, *, key: bytes, prefix: str) -> pl.Series:
     return prefix + digests.str.slice(0, digits)
 
 
+def run_values(values: pl.Series, runs: pl.Series) -> pl.Series:
+    """The value of each run of ``values`` (``runs = values.rle_id()``), in run order: the
+    distinct values, sorted, when ``values`` is sorted."""
+    return values.filter(runs.diff().fill_null(1) != 0)
+
+
 def pseudonymize_column(
     frame: pl.DataFrame,
     column: str,
@@ -137,7 +143,7 @@ def pseudonymize_column(
     """
     values = frame.get_column(column)
     if runs is not None and values.null_count() == 0 and len(values):
-        distinct = values.filter(runs.diff().fill_null(1) != 0)
+        distinct = run_values(values, runs)
         pseudonyms = _pseudonyms(distinct, key=key, prefix=prefix)
         replaced = frame.with_columns(pseudonyms.gather(runs).alias(column))
     else:

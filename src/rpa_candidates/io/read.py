@@ -11,7 +11,7 @@ import polars as pl
 
 from ..errors import DataQualityWarning, ParameterError, RpaCandidatesError
 from ..eventlog import EventLog
-from ..privacy import derive_key, pseudonymize_column
+from ..privacy import derive_key, pseudonymize_column, run_values
 from ..quality import REJECTION_REASONS, DataQuality, QualityWarning
 from .datetimes import utc_offset_seconds
 from .normalize import CANONICAL, normalize
@@ -208,7 +208,7 @@ def _pseudonymize(
     case_ids = frame.get_column("case_id")
     material = pl.concat(
         [
-            "c\x00" + case_ids.filter(runs.diff().fill_null(1) != 0),  # distinct, sorted
+            "c\x00" + run_values(case_ids, runs),  # distinct, sorted
             "r\x00" + pl.Series(sorted(staff), dtype=pl.String),
         ]
     )
