@@ -203,8 +203,13 @@ def case_tables(
         (~window.is_open()).cast(nw.Int64).alias("_counted"),
     )
     # per-instance durations of every estimator, with the columns the sums need (no join)
+    settings = timing.load_settings()
     instances = timing._instances(
-        prepared, timing.load_settings(), list(automated), keep=("case_id", "ts")
+        prepared,
+        settings,
+        list(automated),
+        keep=("case_id", "ts"),
+        idle_correction=settings.idle_correction and "resource_gap" in set(sources.values()),
     )
     is_auto = nw.col("resource").is_in(list(automated)).fill_null(False) if automated else None
     human = ~is_auto if is_auto is not None else nw.lit(value=True)

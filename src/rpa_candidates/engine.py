@@ -21,7 +21,8 @@ Derived columns of :func:`prepare_events` (all per activity instance):
 ``case_last``       last activity of the case
 ``prev_resource_ts`` completion time of the same resource's previous instance (null if none)
 ``prev_resource_day`` local day of that previous completion
-``same_time_count`` instances of the same resource completed at the identical ``ts``
+``same_time``       another instance of the same resource completed at the identical ``ts``
+                    (in the resource's ``(ts, row)`` order such instances are adjacent)
 ==================  ==========================================================================
 """
 
@@ -150,13 +151,18 @@ def small_frame(
     table: pd.DataFrame, *, like: nw.LazyFrame, spark_schema: str | None = None
 ) -> nw.LazyFrame:
     """A small pandas table as a lazy frame of the backend of ``like`` (for joins);
-    ``spark_schema`` (DDL, e.g. ``"row long"``) fixes the Spark types instead of inferring."""
+    ``spark_schema`` (DDL, e.g. ``"row long"``) fixes the Spark types instead of inferring.
+    Columns that are categorical in ``like`` (:func:`keyed`) become categorical, so the
+    table joins on them."""
     native = like.to_native()
     if is_spark(native):
         return nw.from_native(native.sparkSession.createDataFrame(table, spark_schema))
     import polars as pl
 
-    return nw.from_native(pl.from_pandas(table).lazy())
+    frame = nw.from_native(pl.from_pandas(table).lazy())
+    schema = like.collect_schema()
+    cats = [c for c in table.columns if schema.get(c) == nw.Categorical]
+    return frame.with_columns(nw.col(c).cast(nw.Categorical) for c in cats) if cats else frame
 
 
 def keyed(frame: nw.LazyFrame) -> nw.LazyFrame:
@@ -195,7 +201,7 @@ def prepare_events(log: EventLog) -> nw.LazyFrame:
             # frame take 4 bytes a row; values and sort order stay those of the strings,
             # and collect() hands strings to pandas
             frame = keyed(events(log).select(*CANONICAL))
-            cached = nw.from_native(_prepare(frame).collect().to_native().lazy())
+            cached = nw.from_native(_prepare_polars(frame.to_native().collect()).lazy())
         else:
             prepared = _prepare(events(log).select(*CANONICAL))
             cached = nw.from_native(prepared.to_native().localCheckpoint(eager=True))
@@ -225,7 +231,7 @@ def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
         .shift(1)
         .over("resource", order_by=CASE_ORDER)
         .alias("_prev_resource_day"),
-        nw.len().over("resource", "ts").alias("_same_time_count"),
+        nw.col("ts").shift(-1).over("resource", order_by=CASE_ORDER).alias("_next_resource_ts"),
     )
     has_resource = ~nw.col("resource").is_null()
     return frame.with_columns(
@@ -238,11 +244,90 @@ def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
         .alias("case_last"),
         nw.when(has_resource).then(nw.col("_prev_resource_ts")).alias("prev_resource_ts"),
         nw.when(has_resource).then(nw.col("_prev_resource_day")).alias("prev_resource_day"),
-        nw.when(has_resource)
-        .then(nw.col("_same_time_count"))
-        .otherwise(1)
-        .alias("same_time_count"),
-    ).drop("_prev_resource_ts", "_prev_resource_day", "_same_time_count")
+        (
+            has_resource
+            & (
+                (nw.col("_prev_resource_ts") == nw.col("ts"))
+                | (nw.col("_next_resource_ts") == nw.col("ts"))
+            ).fill_null(False)
+        ).alias("same_time"),
+    ).drop("_prev_resource_ts", "_prev_resource_day", "_next_resource_ts")
+
+
+def _prepare_polars(frame: Any) -> Any:
+    """:func:`_prepare` for a polars DataFrame, same columns, values and row order.
+
+    The case windows use the row order instead of a window per case: with the rows sorted
+    by case and :data:`CASE_ORDER` (``read_log``'s order, checked here, else sorted and put
+    back afterwards), "previous in the case" is the previous row if it has the same case,
+    and a case's length and last activity come from the run boundaries. On 1 M events
+    this takes a tenth of the time of five ordered windows; the two resource windows stay
+    polars windows. ``tests/test_features_core.py`` requires the result to equal
+    :func:`_prepare` on polars.
+    """
+    import polars as pl
+
+    case = pl.col("case_id").to_physical()
+    same_prev = case == case.shift(1)
+    in_order = (pl.col("ts") > pl.col("ts").shift(1)) | (
+        (pl.col("ts") == pl.col("ts").shift(1)) & (pl.col("row") > pl.col("row").shift(1))
+    )
+    check = frame.select(
+        (~same_prev | in_order).all().alias("ordered"),
+        (~same_prev).sum().alias("runs"),
+        case.n_unique().alias("cases"),
+    ).row(0, named=True)
+    sorted_ = frame.height == 0 or (check["ordered"] and check["runs"] + 1 == check["cases"])
+    order = None if sorted_ else frame.select(pl.arg_sort_by([case, *CASE_ORDER])).to_series()
+    if order is not None:
+        frame = frame[order]
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    first = ~(case == case.shift(1)).fill_null(False)
+    last = ~(case == case.shift(-1)).fill_null(False)
+    first_at = pl.when(first).then(index).forward_fill()
+    last_at = pl.when(last).then(index).backward_fill()
+
+    def prev(column: str, k: int = 1) -> pl.Expr:
+        return pl.when(last if k < 0 else first).then(None).otherwise(pl.col(column).shift(k))
+
+    local = pl.col("ts") + pl.col("utc_offset")
+    local_day = (pl.col("local") / DAY).floor().cast(pl.Int64)
+
+    def resource_prev(column: str, k: int = 1) -> pl.Expr:
+        return pl.col(column).shift(k).over("resource", order_by=CASE_ORDER)
+
+    has_resource = pl.col("resource").is_not_null()
+    out = (
+        frame.lazy()
+        .with_columns(local.alias("local"))
+        .with_columns(local_day.alias("local_day"))
+        .with_columns(
+            ((pl.col("local") - pl.col("local_day") * DAY) / 3600.0)
+            .floor()
+            .cast(pl.Int32)
+            .alias("local_hour"),
+            ((pl.col("local_day") + 3) % 7).cast(pl.Int32).alias("weekday"),
+            prev("activity").alias("prev_activity"),
+            prev("activity", -1).alias("next_activity"),
+            prev("ts").alias("prev_case_ts"),
+            prev("resource").alias("prev_resource"),
+            (last_at - first_at + 1).cast(pl.UInt32).alias("case_events"),
+            pl.col("activity").gather(last_at).alias("case_last"),
+            pl.when(has_resource).then(resource_prev("ts")).alias("prev_resource_ts"),
+            pl.when(has_resource).then(resource_prev("local_day")).alias("prev_resource_day"),
+            (
+                has_resource
+                & (
+                    (resource_prev("ts") == pl.col("ts"))
+                    | (resource_prev("ts", -1) == pl.col("ts"))
+                ).fill_null(False)
+            ).alias("same_time"),
+        )
+        .collect()
+    )
+    if order is not None:
+        out = out[order.arg_sort()]
+    return out
 
 
 def variant_counts(log: EventLog) -> dict[str, list[Any]]:

@@ -204,12 +204,11 @@ def fit(
 
 
 def _lookup(table: pd.DataFrame, like: nw.LazyFrame) -> nw.LazyFrame:
-    """``table`` as a lazy frame of the backend of ``like``, keys cast to its dtypes."""
+    """``table`` as a lazy frame of the backend of ``like`` (keys categorical where
+    ``like``'s are)."""
     table = table.astype({"resource": str, "activity": str, "_bin": "int64", "share": float})
     schema = "resource string, activity string, _bin long, share double"
-    frame = engine.small_frame(table, like=like, spark_schema=schema)
-    dtypes = like.collect_schema()
-    return frame.with_columns(nw.col(c).cast(dtypes[c]) for c in ("resource", "activity"))
+    return engine.small_frame(table, like=like, spark_schema=schema)
 
 
 _CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()

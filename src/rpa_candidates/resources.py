@@ -112,7 +112,7 @@ def _behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
         off.cast(nw.Float64).alias("_off"),
         (night | (weekday >= 5)).cast(nw.Float64).alias("_night_weekend"),
         (night | (weekday == 6)).cast(nw.Int64).alias("_night_sunday"),
-        (~dated & (nw.col("same_time_count") > 1)).cast(nw.Float64).alias("_batch"),
+        (~dated & nw.col("same_time")).cast(nw.Float64).alias("_batch"),
     )
     per_resource = events.group_by("resource").agg(
         nw.len().alias("events"),

@@ -77,12 +77,20 @@ def _automated(resources: Any) -> list[str]:
 
 
 def _instances(
-    prepared: nw.LazyFrame, s: TimingSettings, automated: list[str], keep: Sequence[str] = ()
+    prepared: nw.LazyFrame,
+    s: TimingSettings,
+    automated: list[str],
+    keep: Sequence[str] = (),
+    *,
+    idle_correction: bool | None = None,
 ) -> nw.LazyFrame:
     """Per instance: ``row``, ``activity``, ``resource``, the ``keep`` columns of
     ``prepared``, ``lifecycle_s``, ``gap_s``, ``case_s`` (null where not valid),
     ``instant``; ``gap_s`` without the idle time before the instance if
-    ``s.idle_correction`` (:func:`rpa_candidates.idle.remove_idle`)."""
+    ``idle_correction`` (``None``: ``s.idle_correction``; see
+    :func:`rpa_candidates.idle.remove_idle`). Callers pass ``False`` when no activity
+    takes its handling time from ``gap_s``: the idle model's fit is then not needed (its
+    result would be discarded), and nothing else changes."""
     day = engine.DAY
     ts, local_day = nw.col("ts"), nw.col("local_day")
     start_s, end_s = s.office_start_hour * 3600.0, s.office_end_hour * 3600.0
@@ -101,7 +109,7 @@ def _instances(
         (nw.col("prev_resource_day") == local_day)
         & (gap > 0)
         & (gap <= s.resource_gap_cap_minutes * 60.0)
-        & (nw.col("same_time_count") == 1)
+        & ~nw.col("same_time")
         & nw.col("weekday").is_in(list(s.office_weekdays))
         & in_office(ts)
         & in_office(nw.col("prev_resource_ts"))
@@ -113,7 +121,7 @@ def _instances(
         (prev_case_day == local_day) & (case_gap >= 0) & (case_gap <= s.case_gap_cap_minutes * 60.0)
     )
     instant = (
-        nw.when(nw.col("same_time_count") > 1)
+        nw.when(nw.col("same_time"))
         .then(nw.lit(value=True))
         .when(~nw.col("start_ts").is_null())
         .then(lifecycle < s.instant_seconds)
@@ -130,7 +138,8 @@ def _instances(
         nw.when(case_ok.fill_null(False)).then(case_gap).alias("case_s"),
         instant.alias("instant"),
     )
-    return idle.remove_idle(out, s) if s.idle_correction else out
+    correct = s.idle_correction if idle_correction is None else idle_correction
+    return idle.remove_idle(out, s) if correct else out
 
 
 def _instance_handling(
@@ -138,7 +147,8 @@ def _instance_handling(
 ) -> nw.LazyFrame:
     s = s or options.get("timing") or _defaults()
     given = _standard_minutes(options.get("handling_times"))
-    inst = _instances(prepared, s, _automated(options.get("resources")))
+    automated = _automated(options.get("resources"))
+    inst = _instances(prepared, s, automated, idle_correction=False)
     n = nw.col("n")
     is_given = nw.col("activity").is_in(list(given)) if given else nw.lit(value=False)
     counts = inst.group_by("activity").agg(
@@ -158,7 +168,12 @@ def _instance_handling(
         .then(nw.lit("resource_gap"))
         .otherwise(nw.lit("case_gap"))
     )
-    choice = counts.select("activity", source.alias("source"))
+    # the source per activity does not depend on the idle correction (it keeps which
+    # gaps are null); fit the idle model only if some activity uses the gaps
+    table = engine.collect(counts.select("activity", source.alias("source")), sort=None)
+    choice = engine.small_frame(table, like=inst, spark_schema="activity string, source string")
+    if s.idle_correction and (table["source"] == "resource_gap").any():
+        inst = _instances(prepared, s, automated)
     given_seconds = nw.lit(None, dtype=nw.Float64)
     for activity, minutes in given.items():
         given_seconds = (

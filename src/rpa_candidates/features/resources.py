@@ -74,8 +74,8 @@ def resource_indicators(prepared: nw.LazyFrame, ctx: Context) -> pd.DataFrame:
         Unit: share 0..1
         Direction: 0
     batch_share: Share of executions sharing their timestamp with another one of the same resource.
-        Formula: #{e : same_time_count(e) > 1} / #{e : resource recorded}, where
-            same_time_count = executions of the resource with exactly this ts (any activity)
+        Formula: #{e : same_time(e)} / #{e : resource recorded}, where same_time(e):
+            another execution of the resource (any activity) has exactly the ts of e
         Unit: share 0..1
         Direction: +
     off_hours_share: Share of executions outside the flexitime frame or on a weekend (local time).
@@ -98,7 +98,7 @@ def resource_indicators(prepared: nw.LazyFrame, ctx: Context) -> pd.DataFrame:
         "_with_resource": has_resource,
         "_pairs": pair,
         "_handovers": pair & (resource != previous),
-        "_batch": has_resource & (nw.col("same_time_count") > 1),
+        "_batch": has_resource & nw.col("same_time"),
         "_off": (hour < cfg["office_start_hour"])
         | (hour >= cfg["office_end_hour"])
         | (weekday >= 5),
