@@ -16,6 +16,7 @@ Derived columns of :func:`prepare_events` (all per activity instance):
 ``prev_activity``   activity before this one in the case (ordered by ``ts``, ``row``); null first
 ``next_activity``   activity after this one in the case; null last
 ``prev_case_ts``    completion time of the previous instance in the case
+``prev_row``        ``row`` of the previous instance in the case
 ``prev_resource``   resource of the previous instance in the case
 ``case_events``     instances in the case
 ``case_last``       last activity of the case
@@ -224,6 +225,7 @@ def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
         nw.col("activity").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_activity"),
         nw.col("activity").shift(-1).over("case_id", order_by=CASE_ORDER).alias("next_activity"),
         nw.col("ts").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_case_ts"),
+        nw.col("row").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_row"),
         nw.col("resource").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_resource"),
         nw.len().over("case_id").alias("case_events"),
         nw.col("ts").shift(1).over("resource", order_by=CASE_ORDER).alias("_prev_resource_ts"),
@@ -310,6 +312,7 @@ def _prepare_polars(frame: Any) -> Any:
             prev("activity").alias("prev_activity"),
             prev("activity", -1).alias("next_activity"),
             prev("ts").alias("prev_case_ts"),
+            prev("row").alias("prev_row"),
             prev("resource").alias("prev_resource"),
             (last_at - first_at + 1).cast(pl.UInt32).alias("case_events"),
             pl.col("activity").gather(last_at).alias("case_last"),

@@ -47,12 +47,13 @@ DERIVED = frozenset(
         "prev_activity",
         "next_activity",
         "prev_case_ts",
+        "prev_row",
         "prev_resource",
         "case_events",
         "case_last",
         "prev_resource_ts",
         "prev_resource_day",
-        "same_time_count",
+        "same_time",
     }
 )
 _END = "\x00end"  # the case ends after the step (a successor like any other)
@@ -141,23 +142,29 @@ def _encode(frame: pd.DataFrame, attributes: list[str], cfg: dict[str, Any]) -> 
             columns[name] = values.astype(float)
         else:
             text = values.astype("string")
-            numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-            present = text.notna().sum()
-            if present and numbers.notna().sum() >= 0.95 * present:
+            # each distinct value is parsed once; whether a value parses does not depend
+            # on the others, so the count of numbers is that of the whole column
+            codes, distinct = pd.factorize(text)  # missing: code -1, not in ``distinct``
+            n_value = np.bincount(codes[codes >= 0], minlength=len(distinct))
+            parsed = pd.to_numeric(
+                pd.Series(distinct).str.replace(",", ".", regex=False), errors="coerce"
+            )
+            present = n_value.sum()
+            if present and n_value[parsed.notna().to_numpy()].sum() >= 0.95 * present:
+                numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
                 columns[name] = numbers.astype(float)
                 continue
-            distinct = text.nunique(dropna=True)
-            if distinct < 2 or distinct > min(
+            if len(distinct) < 2 or len(distinct) > min(
                 cfg["decision_max_distinct"], cfg["decision_max_distinct_share"] * n
             ):
                 continue
-            # ties broken by the value: value_counts alone orders equal counts by string
-            # hash, which Python randomises per process (PYTHONHASHSEED)
-            counts = text.value_counts().rename_axis("value").reset_index(name="n")
+            # most frequent first, equal counts ordered by the value (not by hash order)
+            counts = pd.DataFrame({"value": distinct, "n": n_value, "code": range(len(distinct))})
             counts = counts.sort_values(["n", "value"], ascending=[False, True], kind="stable")
-            top = counts["value"].iloc[: cfg["decision_max_categories"]]
-            for value in top:
-                columns[f"{name}={value}"] = (text == value).fillna(False).astype(float)
+            top = counts.iloc[: cfg["decision_max_categories"]]
+            for value, code in zip(top["value"], top["code"], strict=True):
+                hit = (codes == code).astype(float)
+                columns[f"{name}={value}"] = pd.Series(hit, index=frame.index)
     return pd.DataFrame(columns, index=frame.index)
 
 
@@ -175,12 +182,16 @@ def _determinism(x: pd.DataFrame, y: pd.Series, cfg: dict[str, Any]) -> float:
     splitter = (StratifiedKFold if stratified else KFold)(
         n_splits=folds, shuffle=True, random_state=0
     )
+    # classes as codes in sorted order, the order sklearn gives string classes itself:
+    # same trees, folds and scores, without sklearn sorting the strings in every fit
+    classes = pd.factorize(y, sort=True)[0]
+    features = x.to_numpy()
     tree = DecisionTreeClassifier(max_depth=int(cfg["decision_max_depth"]), random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        accuracy = cross_val_score(tree, x.to_numpy(), y.to_numpy(), cv=splitter).mean()
+        accuracy = cross_val_score(tree, features, classes, cv=splitter).mean()
         baseline = cross_val_score(
-            DummyClassifier(strategy="most_frequent"), x.to_numpy(), y.to_numpy(), cv=splitter
+            DummyClassifier(strategy="most_frequent"), features, classes, cv=splitter
         ).mean()
     return float(accuracy - baseline)
 
