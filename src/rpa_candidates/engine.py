@@ -210,7 +210,19 @@ def prepare_events(log: EventLog) -> nw.LazyFrame:
     return cached
 
 
-def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
+#: The case windows: (column, shift, name) of the previous / next instance in the case.
+_CASE_SHIFTS = (
+    ("activity", 1, "prev_activity"),
+    ("activity", -1, "next_activity"),
+    ("ts", 1, "prev_case_ts"),
+    ("row", 1, "prev_row"),
+    ("resource", 1, "prev_resource"),
+)
+
+
+def _prepare(frame: nw.LazyFrame, case_windows: Any = None) -> nw.LazyFrame:
+    """The derived columns of the module docstring, in its order: local time, the case
+    windows (``case_windows``, default :func:`_case_windows`), the resource windows."""
     local = nw.col("ts") + nw.col("utc_offset")
     frame = frame.with_columns(local.alias("local"))
     frame = frame.with_columns(
@@ -222,12 +234,9 @@ def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
         .cast(nw.Int32)
         .alias("local_hour"),
         ((nw.col("local_day") + 3) % 7).cast(nw.Int32).alias("weekday"),
-        nw.col("activity").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_activity"),
-        nw.col("activity").shift(-1).over("case_id", order_by=CASE_ORDER).alias("next_activity"),
-        nw.col("ts").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_case_ts"),
-        nw.col("row").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_row"),
-        nw.col("resource").shift(1).over("case_id", order_by=CASE_ORDER).alias("prev_resource"),
-        nw.len().over("case_id").alias("case_events"),
+    )
+    frame = (case_windows or _case_windows)(frame)
+    frame = frame.with_columns(
         nw.col("ts").shift(1).over("resource", order_by=CASE_ORDER).alias("_prev_resource_ts"),
         nw.col("local_day")
         .shift(1)
@@ -237,13 +246,6 @@ def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
     )
     has_resource = ~nw.col("resource").is_null()
     return frame.with_columns(
-        # the case's only instance without a successor is its last (``last()`` over an
-        # ordered window is not portable to Spark)
-        nw.when(nw.col("next_activity").is_null())
-        .then(nw.col("activity"))
-        .max()
-        .over("case_id")
-        .alias("case_last"),
         nw.when(has_resource).then(nw.col("_prev_resource_ts")).alias("prev_resource_ts"),
         nw.when(has_resource).then(nw.col("_prev_resource_day")).alias("prev_resource_day"),
         (
@@ -256,21 +258,41 @@ def _prepare(frame: nw.LazyFrame) -> nw.LazyFrame:
     ).drop("_prev_resource_ts", "_prev_resource_day", "_next_resource_ts")
 
 
+def _case_windows(frame: nw.LazyFrame) -> nw.LazyFrame:
+    """The case columns as ordered windows per case (portable to Spark)."""
+    frame = frame.with_columns(
+        *(
+            nw.col(column).shift(k).over("case_id", order_by=CASE_ORDER).alias(name)
+            for column, k, name in _CASE_SHIFTS
+        ),
+        nw.len().over("case_id").alias("case_events"),
+    )
+    # the case's only instance without a successor is its last (``last()`` over an
+    # ordered window is not portable to Spark)
+    return frame.with_columns(
+        nw.when(nw.col("next_activity").is_null())
+        .then(nw.col("activity"))
+        .max()
+        .over("case_id")
+        .alias("case_last"),
+    )
+
+
 def _prepare_polars(frame: Any) -> Any:
     """:func:`_prepare` for a polars DataFrame, same columns, values and row order.
 
-    The case windows use the row order instead of a window per case: with the rows sorted
-    by case and :data:`CASE_ORDER` (``read_log``'s order, checked here, else sorted and put
-    back afterwards), "previous in the case" is the previous row if it has the same case,
-    and a case's length and last activity come from the run boundaries. On 1 M events
-    this takes a tenth of the time of five ordered windows; the two resource windows stay
-    polars windows. ``tests/test_features_core.py`` requires the result to equal
-    :func:`_prepare` on polars.
+    The case columns come from the row order instead of a window per case: with the rows
+    sorted by case and :data:`CASE_ORDER` (``read_log``'s order, checked here, else sorted
+    and put back afterwards), "previous in the case" is the previous row if it has the same
+    case, and a case's length and last activity come from the run boundaries. On 1 M events
+    this takes a tenth of the time of the case windows; the rest is :func:`_prepare`'s.
+    ``tests/test_engine.py`` requires the result to equal :func:`_prepare` on polars.
     """
     import polars as pl
 
     case = pl.col("case_id").to_physical()
-    same_prev = case == case.shift(1)
+    same_prev = (case == case.shift(1)).fill_null(False)
+    same_next = (case == case.shift(-1)).fill_null(False)
     in_order = (pl.col("ts") > pl.col("ts").shift(1)) | (
         (pl.col("ts") == pl.col("ts").shift(1)) & (pl.col("row") > pl.col("row").shift(1))
     )
@@ -279,55 +301,29 @@ def _prepare_polars(frame: Any) -> Any:
         (~same_prev).sum().alias("runs"),
         case.n_unique().alias("cases"),
     ).row(0, named=True)
-    sorted_ = frame.height == 0 or (check["ordered"] and check["runs"] + 1 == check["cases"])
+    sorted_ = frame.height == 0 or (check["ordered"] and check["runs"] == check["cases"])
     order = None if sorted_ else frame.select(pl.arg_sort_by([case, *CASE_ORDER])).to_series()
     if order is not None:
         frame = frame[order]
     index = pl.int_range(pl.len(), dtype=pl.Int64)
-    first = ~(case == case.shift(1)).fill_null(False)
-    last = ~(case == case.shift(-1)).fill_null(False)
-    first_at = pl.when(first).then(index).forward_fill()
-    last_at = pl.when(last).then(index).backward_fill()
+    first_at = pl.when(~same_prev).then(index).forward_fill()
+    last_at = pl.when(~same_next).then(index).backward_fill()
 
-    def prev(column: str, k: int = 1) -> pl.Expr:
-        return pl.when(last if k < 0 else first).then(None).otherwise(pl.col(column).shift(k))
-
-    local = pl.col("ts") + pl.col("utc_offset")
-    local_day = (pl.col("local") / DAY).floor().cast(pl.Int64)
-
-    def resource_prev(column: str, k: int = 1) -> pl.Expr:
-        return pl.col(column).shift(k).over("resource", order_by=CASE_ORDER)
-
-    has_resource = pl.col("resource").is_not_null()
-    out = (
-        frame.lazy()
-        .with_columns(local.alias("local"))
-        .with_columns(local_day.alias("local_day"))
-        .with_columns(
-            ((pl.col("local") - pl.col("local_day") * DAY) / 3600.0)
-            .floor()
-            .cast(pl.Int32)
-            .alias("local_hour"),
-            ((pl.col("local_day") + 3) % 7).cast(pl.Int32).alias("weekday"),
-            prev("activity").alias("prev_activity"),
-            prev("activity", -1).alias("next_activity"),
-            prev("ts").alias("prev_case_ts"),
-            prev("row").alias("prev_row"),
-            prev("resource").alias("prev_resource"),
-            (last_at - first_at + 1).cast(pl.UInt32).alias("case_events"),
-            pl.col("activity").gather(last_at).alias("case_last"),
-            pl.when(has_resource).then(resource_prev("ts")).alias("prev_resource_ts"),
-            pl.when(has_resource).then(resource_prev("local_day")).alias("prev_resource_day"),
-            (
-                has_resource
-                & (
-                    (resource_prev("ts") == pl.col("ts"))
-                    | (resource_prev("ts", -1) == pl.col("ts"))
-                ).fill_null(False)
-            ).alias("same_time"),
+    def case_runs(lazy: nw.LazyFrame) -> nw.LazyFrame:
+        return nw.from_native(
+            lazy.to_native().with_columns(
+                *(
+                    pl.when(same_prev if k > 0 else same_next)
+                    .then(pl.col(column).shift(k))
+                    .alias(name)
+                    for column, k, name in _CASE_SHIFTS
+                ),
+                (last_at - first_at + 1).cast(pl.UInt32).alias("case_events"),
+                pl.col("activity").gather(last_at).alias("case_last"),
+            )
         )
-        .collect()
-    )
+
+    out = _prepare(nw.from_native(frame.lazy()), case_windows=case_runs).to_native().collect()
     if order is not None:
         out = out[order.arg_sort()]
     return out

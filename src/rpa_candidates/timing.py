@@ -173,7 +173,7 @@ def _instance_handling(
     table = engine.collect(counts.select("activity", source.alias("source")), sort=None)
     choice = engine.small_frame(table, like=inst, spark_schema="activity string, source string")
     if s.idle_correction and (table["source"] == "resource_gap").any():
-        inst = _instances(prepared, s, automated)
+        inst = idle.remove_idle(inst, s)
     given_seconds = nw.lit(None, dtype=nw.Float64)
     for activity, minutes in given.items():
         given_seconds = (
