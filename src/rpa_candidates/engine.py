@@ -80,9 +80,19 @@ def events(log: EventLog) -> nw.LazyFrame:
     return nw.from_native(native)
 
 
-def collect(frame: nw.LazyFrame, *, sort: str | list[str] | None = "activity") -> pd.DataFrame:
-    """Run a lazy query and return pandas (small per-activity tables only)."""
-    result = strings(frame).collect().to_pandas()
+def collect(
+    frame: nw.LazyFrame, *, sort: str | list[str] | None = "activity", unique: bool = False
+) -> pd.DataFrame:
+    """Run a lazy query and return pandas (small per-activity tables only).
+
+    ``sort``: columns to order the result by (stable, text by code point). ``unique=True``
+    says no two rows share the sort key, so no tie order is to be kept and the engine
+    sorts (faster than pandas on arrow strings for samples of 10⁵ rows).
+    """
+    frame = strings(frame)
+    if sort is not None and unique:
+        return frame.sort(sort).collect().to_pandas()
+    result = frame.collect().to_pandas()
     if sort is not None:
         result = result.sort_values(sort, kind="stable").reset_index(drop=True)
     return result
@@ -220,9 +230,12 @@ _CASE_SHIFTS = (
 )
 
 
-def _prepare(frame: nw.LazyFrame, case_windows: Any = None) -> nw.LazyFrame:
+def _prepare(
+    frame: nw.LazyFrame, case_windows: Any = None, resource_windows: Any = None
+) -> nw.LazyFrame:
     """The derived columns of the module docstring, in its order: local time, the case
-    windows (``case_windows``, default :func:`_case_windows`), the resource windows."""
+    windows (``case_windows``, default :func:`_case_windows`), the resource windows
+    (``resource_windows``, default :func:`_resource_windows`)."""
     local = nw.col("ts") + nw.col("utc_offset")
     frame = frame.with_columns(local.alias("local"))
     frame = frame.with_columns(
@@ -236,14 +249,7 @@ def _prepare(frame: nw.LazyFrame, case_windows: Any = None) -> nw.LazyFrame:
         ((nw.col("local_day") + 3) % 7).cast(nw.Int32).alias("weekday"),
     )
     frame = (case_windows or _case_windows)(frame)
-    frame = frame.with_columns(
-        nw.col("ts").shift(1).over("resource", order_by=CASE_ORDER).alias("_prev_resource_ts"),
-        nw.col("local_day")
-        .shift(1)
-        .over("resource", order_by=CASE_ORDER)
-        .alias("_prev_resource_day"),
-        nw.col("ts").shift(-1).over("resource", order_by=CASE_ORDER).alias("_next_resource_ts"),
-    )
+    frame = (resource_windows or _resource_windows)(frame)
     has_resource = ~nw.col("resource").is_null()
     return frame.with_columns(
         nw.when(has_resource).then(nw.col("_prev_resource_ts")).alias("prev_resource_ts"),
@@ -256,6 +262,23 @@ def _prepare(frame: nw.LazyFrame, case_windows: Any = None) -> nw.LazyFrame:
             ).fill_null(False)
         ).alias("same_time"),
     ).drop("_prev_resource_ts", "_prev_resource_day", "_next_resource_ts")
+
+
+#: The resource windows: (column, shift, name) of the same resource's previous / next
+#: instance in :data:`CASE_ORDER` (temporary columns, see :func:`_prepare`).
+_RESOURCE_SHIFTS = (
+    ("ts", 1, "_prev_resource_ts"),
+    ("local_day", 1, "_prev_resource_day"),
+    ("ts", -1, "_next_resource_ts"),
+)
+
+
+def _resource_windows(frame: nw.LazyFrame) -> nw.LazyFrame:
+    """The resource columns as ordered windows per resource (portable to Spark)."""
+    return frame.with_columns(
+        nw.col(column).shift(k).over("resource", order_by=CASE_ORDER).alias(name)
+        for column, k, name in _RESOURCE_SHIFTS
+    )
 
 
 def _case_windows(frame: nw.LazyFrame) -> nw.LazyFrame:
@@ -323,7 +346,17 @@ def _prepare_polars(frame: Any) -> Any:
             )
         )
 
-    out = _prepare(nw.from_native(frame.lazy()), case_windows=case_runs).to_native().collect()
+    def resource_window(lazy: nw.LazyFrame) -> nw.LazyFrame:
+        # one window over a struct of the shifts: polars sorts each resource once instead
+        # of once per shifted column (0.13 -> 0.07 s on 1 M events)
+        shifts = pl.struct(pl.col(c).shift(k).alias(name) for c, k, name in _RESOURCE_SHIFTS)
+        window = shifts.over("resource", order_by=CASE_ORDER).alias("_resource_shifts")
+        return nw.from_native(lazy.to_native().with_columns(window).unnest("_resource_shifts"))
+
+    out = _prepare(
+        nw.from_native(frame.lazy()), case_windows=case_runs, resource_windows=resource_window
+    )
+    out = out.to_native().collect()
     if order is not None:
         out = out[order.arg_sort()]
     return out

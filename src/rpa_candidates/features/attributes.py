@@ -61,6 +61,7 @@ def attributes_written(prepared: nw.LazyFrame, ctx: Context) -> pd.DataFrame:
     sample = engine.collect(
         prepared.filter(sample_filter(n, cap)).select("activity", "row"),
         sort=["activity", "row"],
+        unique=True,
     )
     keys = engine.small_frame(
         subsample(sample, cap)[["row"]].astype("int64"), like=events, spark_schema="row long"

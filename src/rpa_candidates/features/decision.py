@@ -93,8 +93,8 @@ def _collect_rows(
     nexts = prepared.filter(keep).select(
         "activity", "row", nw.col("next_activity").fill_null(_END).alias("_next")
     )
-    frame = engine.collect(nexts, sort=["activity", "row"])
-    values = engine.collect(events.filter(keep).select("row", *attributes), sort="row")
+    frame = engine.collect(nexts, sort=["activity", "row"], unique=True)
+    values = engine.collect(events.filter(keep).select("row", *attributes), sort="row", unique=True)
     frame = frame.merge(values, on="row", how="left", validate="one_to_one")
     return subsample(frame, cap)
 
@@ -169,9 +169,14 @@ def _encode(frame: pd.DataFrame, attributes: list[str], cfg: dict[str, Any]) -> 
 
 
 def _determinism(x: pd.DataFrame, y: pd.Series, cfg: dict[str, Any]) -> float:
-    """5-fold CV accuracy of a depth-3 tree minus that of the majority class."""
-    from sklearn.dummy import DummyClassifier
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+    """5-fold CV accuracy of a depth-3 tree minus that of the majority class.
+
+    The folds are fitted in a plain loop: the same splits, trees and accuracies as
+    ``cross_val_score`` with ``DummyClassifier(strategy="most_frequent")`` for the
+    baseline (the training fold's most frequent class, the first in sorted order on
+    ties), without its per-fold validation and dispatch (half of the time on 20,000 rows).
+    """
+    from sklearn.model_selection import KFold, StratifiedKFold
     from sklearn.tree import DecisionTreeClassifier
 
     folds = int(cfg["decision_folds"])
@@ -183,17 +188,19 @@ def _determinism(x: pd.DataFrame, y: pd.Series, cfg: dict[str, Any]) -> float:
         n_splits=folds, shuffle=True, random_state=0
     )
     # classes as codes in sorted order, the order sklearn gives string classes itself:
-    # same trees, folds and scores, without sklearn sorting the strings in every fit
+    # same trees and scores, without sklearn sorting the strings in every fit
     classes = pd.factorize(y, sort=True)[0]
-    features = x.to_numpy()
-    tree = DecisionTreeClassifier(max_depth=int(cfg["decision_max_depth"]), random_state=0)
+    features = x.to_numpy(dtype=np.float32)  # the trees' own precision
+    accuracy, baseline = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        accuracy = cross_val_score(tree, features, classes, cv=splitter).mean()
-        baseline = cross_val_score(
-            DummyClassifier(strategy="most_frequent"), features, classes, cv=splitter
-        ).mean()
-    return float(accuracy - baseline)
+        for train, test in splitter.split(features, classes):
+            tree = DecisionTreeClassifier(max_depth=int(cfg["decision_max_depth"]), random_state=0)
+            tree.fit(features[train], classes[train])
+            truth = classes[test]
+            accuracy.append(np.mean(tree.predict(features[test]) == truth))
+            baseline.append(np.mean(truth == np.bincount(classes[train]).argmax()))
+    return float(np.mean(accuracy) - np.mean(baseline))
 
 
 @indicator(
