@@ -206,6 +206,42 @@ def test_output_columns_and_reasons(parken):
         assert re.fullmatch(pattern, row.loc["Antrag erfassen", "reasons_for"][0])
 
 
+def test_a_value_that_shows_as_zero_reads_as_a_sentence(parken):
+    features, _ = parken
+    criteria = default_criteria()["criteria"]
+    only = {"criteria": {c: criteria[c] for c in ("rule_based", "low_rework")}}
+    # 0.1 % rework rounds to 0 and reads as none; 2 % keeps its number
+    row = _row(features, "Antrag erfassen", label_judgement=0.0, rework_rate=0.001)
+    for lang, expected in (
+        (
+            "de",
+            [
+                "Kein Begriff im Namen deutet auf Ermessen oder Entscheidungen",
+                "Keine Wiederholungen im selben Fall",
+            ],
+        ),
+        (
+            "en",
+            [
+                "No term in the name points to judgement or decisions",
+                "Never repeated within the same case",
+            ],
+        ),
+    ):
+        assert sorted(_scores(row, criteria=only, lang=lang)["reasons_for"][0]) == sorted(expected)
+    row = _row(features, "Antrag erfassen", label_judgement=0.0, rework_rate=0.02)
+    assert _scores(row, criteria=only, lang="en")["reasons_for"][0] == [
+        "No term in the name points to judgement or decisions",
+        "2% of executions repeat the step in the same case",
+    ]
+
+
+def test_reason_zero_needs_both_languages():
+    body = dict(default_criteria()["criteria"]["low_rework"], reason_zero={"de": "keine"})
+    with pytest.raises(rc.ParameterError, match=r"reason_zero.*'de', 'en'"):
+        RuleScorer(criteria={"criteria": {"low_rework": body}}).fit(pd.DataFrame())
+
+
 # --- estimator conventions and errors ------------------------------------------------------
 
 

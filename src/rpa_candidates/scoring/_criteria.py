@@ -42,6 +42,7 @@ _OPTIONAL = (
     "human_only",
     "display_scale",
     "digits",
+    "reason_zero",
 )
 _COMBINE = ("mean", "min", "max")
 _LANGS = ("de", "en")
@@ -64,6 +65,7 @@ class Criterion:
     display_scale: float
     digits: int
     reason: dict[str, str]
+    reason_zero: dict[str, str] | None
     unit: str
     source: str
     year: int
@@ -297,6 +299,9 @@ def _criterion(cid: str, raw: Any, catalogue: Mapping[str, Any]) -> Criterion:
         display_scale=_number(where, "display_scale", raw.get("display_scale", 1.0)),
         digits=digits,
         reason=_check_texts(where, "reason", raw["reason"]),
+        reason_zero=None
+        if raw.get("reason_zero") is None
+        else _check_texts(where, "reason_zero", raw["reason_zero"]),
         unit=raw["unit"],
         source=raw["source"],
         year=year,

@@ -262,7 +262,12 @@ class RuleScorer(BaseEstimator):
         return out, mean
 
     def _sentence(self, criterion: Criterion, value: float) -> str:
-        shown = format_number(value * criterion.display_scale, self.lang, criterion.digits)
+        """The criterion's reason with the value; its ``reason_zero`` where the value
+        shows as 0 ("No term in the name points to …" instead of "0% of the terms …")."""
+        scaled = value * criterion.display_scale
+        if criterion.reason_zero is not None and round(scaled, criterion.digits) == 0:
+            return criterion.reason_zero[self.lang].format(value=0)
+        shown = format_number(scaled, self.lang, criterion.digits)
         return criterion.reason[self.lang].format(value=shown)
 
     def _reasons(
