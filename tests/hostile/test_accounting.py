@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from conftest import HEADER
 from generate import activity_log_csv
@@ -118,13 +116,11 @@ def test_one_activity_log_and_huge_activity_name_through_analyze(write):
     assert result.to_json()
 
 
-def test_ten_thousand_distinct_activities_read_and_featurised_quickly(tmp_path):
+def test_ten_thousand_distinct_activities_read_and_featurised(tmp_path):
+    # how long it takes is measured by benchmarks/bench_hostile.py, not here
     path = activity_log_csv(tmp_path / "log.csv", n_activities=10_000, n_cases=500)
-    start = time.perf_counter()
     log, q = _read(path)
-    read_s = time.perf_counter() - start
     features = rc.activity_features(log)
-    total_s = time.perf_counter() - start
     assert (q.rows_used, q.activities, len(features)) == (10_000, 10_000, 10_000)
-    assert read_s < 10, read_s
-    assert total_s < 30, total_s
+    assert (features["executions"] == 1).all()
+    assert features["cases"].sum() == 10_000

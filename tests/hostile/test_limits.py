@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from generate import GIB, MIB, gzip_bomb
 
@@ -30,10 +28,9 @@ def test_csv_gzip_bomb_fails_at_the_default_limit_with_bounded_memory(tmp_path):
     path = gzip_bomb(tmp_path / "bomb.csv.gz", head=b"case;activity;timestamp\n", gib=5)
     assert path.stat().st_size < 8 * MIB
     _reset_peak()
-    before, start = _peak_mb(), time.perf_counter()
+    before = _peak_mb()  # the seconds to the refusal: benchmarks/bench_hostile.py
     with pytest.raises(rc.LogFormatError, match=r"max_bytes=4,294,967,296.*max_bytes=8589934592"):
         rc.read_log(path)
-    assert time.perf_counter() - start < 60
     assert _peak_mb() - before < 300
 
 
