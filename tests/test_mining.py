@@ -149,6 +149,21 @@ def test_noise_free_model_fits_its_own_log(wohngeld_log) -> None:
     assert model.fitness["perc_fit_traces"] == pytest.approx(100.0)
 
 
+def test_replay_check_budget_keeps_the_most_frequent_variants(wohngeld_log, monkeypatch) -> None:
+    full = discover(wohngeld_log)
+    transitions = len(full.petri_net[0].transitions)
+    lengths = full.variants["variant"].map(len)
+    # room for the first five variants' events times the transitions, not for the sixth
+    monkeypatch.setattr(mining, "MAX_REPLAY_CHECKS", int(lengths.head(5).sum()) * transitions)
+    model = discover(wohngeld_log)
+    assert model.fitness["variants_replayed"] == 5
+    top = model.variants["cases"].head(5).sum()
+    assert model.fitness["case_coverage"] == pytest.approx(top / model.n_cases)
+    # a budget below one variant still replays the most frequent one
+    monkeypatch.setattr(mining, "MAX_REPLAY_CHECKS", 1)
+    assert discover(wohngeld_log).fitness["variants_replayed"] == 1
+
+
 def test_replay_cap_reports_coverage(wohngeld_log, monkeypatch) -> None:
     monkeypatch.setattr(mining, "MAX_REPLAY_VARIANTS", 3)
     model = discover(wohngeld_log)
