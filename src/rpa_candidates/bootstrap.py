@@ -204,7 +204,7 @@ def case_tables(
     )
     # per-instance durations of every estimator, with the columns the sums need (no join)
     settings = timing.load_settings()
-    instances = timing._instances(
+    instances = timing.estimator_instances(
         prepared,
         settings,
         list(automated),

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SOURCES",
     "TimingSettings",
+    "estimator_instances",
     "handling_times",
     "instance_handling",
     "load_settings",
@@ -76,7 +77,7 @@ def _automated(resources: Any) -> list[str]:
     return sorted(str(r) for r in resources.loc[automated, "resource"].dropna().unique())
 
 
-def _instances(
+def estimator_instances(
     prepared: nw.LazyFrame,
     s: TimingSettings,
     automated: list[str],
@@ -84,13 +85,17 @@ def _instances(
     *,
     idle_correction: bool | None = None,
 ) -> nw.LazyFrame:
-    """Per instance: ``row``, ``activity``, ``resource``, the ``keep`` columns of
-    ``prepared``, ``lifecycle_s``, ``gap_s``, ``case_s`` (null where not valid),
-    ``instant``; ``gap_s`` without the idle time before the instance if
-    ``idle_correction`` (``None``: ``s.idle_correction``; see
+    """Every estimator's value per instance, lazily (the sources before one is chosen).
+
+    Per instance: ``row``, ``activity``, ``resource``, the ``keep`` columns of
+    ``prepared``, ``lifecycle_s``, ``gap_s``, ``case_s`` (seconds, null where not valid
+    under the session rules of ``s``), ``instant``; ``gap_s`` without the idle time before
+    the instance if ``idle_correction`` (``None``: ``s.idle_correction``; see
     :func:`rpa_candidates.idle.remove_idle`). Callers pass ``False`` when no activity
     takes its handling time from ``gap_s``: the idle model's fit is then not needed (its
-    result would be discarded), and nothing else changes."""
+    result would be discarded), and nothing else changes. ``automated``: pseudonyms of
+    automated resources (they give no resource gaps). :func:`instance_handling` picks one
+    source per activity from these; the relief bootstrap sums them per case."""
     day = engine.DAY
     ts, local_day = nw.col("ts"), nw.col("local_day")
     start_s, end_s = s.office_start_hour * 3600.0, s.office_end_hour * 3600.0
@@ -148,7 +153,7 @@ def _instance_handling(
     s = s or options.get("timing") or _defaults()
     given = _standard_minutes(options.get("handling_times"))
     automated = _automated(options.get("resources"))
-    inst = _instances(prepared, s, automated, idle_correction=False)
+    inst = estimator_instances(prepared, s, automated, idle_correction=False)
     n = nw.col("n")
     is_given = nw.col("activity").is_in(list(given)) if given else nw.lit(value=False)
     counts = inst.group_by("activity").agg(
