@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._pm4py import pm4py_module
@@ -89,7 +90,8 @@ def replay_fitness(
     net, initial, final = petri_net
     replayed = variants.head(max_variants)
     checks = replayed["variant"].map(len).cumsum() * max(1, len(net.transitions))
-    replayed = replayed[(checks <= max_checks).to_numpy() | (replayed.index == 0)]
+    first = np.arange(len(replayed)) == 0
+    replayed = replayed[(checks <= max_checks).to_numpy() | first]
     traces = EventLog(
         [Trace([Event({"concept:name": a}) for a in variant]) for variant in replayed["variant"]]
     )
