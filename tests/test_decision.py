@@ -137,6 +137,20 @@ def test_attribute_columns_and_numbers_stored_as_text():
     assert out.loc["Prüfen", "decision_determinism"] > 0.3
 
 
+def test_encode_parses_text_numbers_once_per_value_and_keeps_missing():
+    from rpa_candidates.features.decision import _encode
+    from rpa_candidates.resources import automation_defaults
+
+    frame = pd.DataFrame(
+        {"Betrag": pd.array(["1,5", "20000", None, "1,5", "7"], dtype="string")},
+        index=[10, 11, 12, 13, 14],
+    )
+    x = _encode(frame, ["Betrag"], automation_defaults())
+    assert list(x.columns) == ["Betrag"]
+    assert list(x.index) == [10, 11, 12, 13, 14]
+    np.testing.assert_array_equal(x["Betrag"].to_numpy(), [1.5, 20000.0, np.nan, 1.5, 7.0])
+
+
 def test_deterministic_and_catalogued():
     sim = rc.synth.simulate("eingangsrechnung", n_cases=300, seed=2)
     log = _read(sim.events)

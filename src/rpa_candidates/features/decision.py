@@ -151,8 +151,9 @@ def _encode(frame: pd.DataFrame, attributes: list[str], cfg: dict[str, Any]) -> 
             )
             present = n_value.sum()
             if present and n_value[parsed.notna().to_numpy()].sum() >= 0.95 * present:
-                numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-                columns[name] = numbers.astype(float)
+                # the parsed distinct values, spread back over the rows (missing: NaN)
+                numbers = np.append(parsed.to_numpy(dtype=float, na_value=np.nan), np.nan)
+                columns[name] = pd.Series(numbers[codes], index=frame.index)
                 continue
             if len(distinct) < 2 or len(distinct) > min(
                 cfg["decision_max_distinct"], cfg["decision_max_distinct_share"] * n
