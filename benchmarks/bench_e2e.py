@@ -90,7 +90,7 @@ def _run_rc(path: str) -> dict:
     import rpa_candidates.features
     import rpa_candidates.mining
     import rpa_candidates.relief
-    import rpa_candidates.routines
+    import rpa_candidates.relief.routines
     import rpa_candidates.scoring
     import rpa_candidates.scoring.model
 

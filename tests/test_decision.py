@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates import engine
+from rpa_candidates.core import engine
 from rpa_candidates.features import CATALOG
 from rpa_candidates.features._assemble import make_context
 from rpa_candidates.features.decision import attribute_columns, decision_indicators
@@ -138,8 +138,8 @@ def test_attribute_columns_and_numbers_stored_as_text():
 
 
 def test_encode_parses_text_numbers_once_per_value_and_keeps_missing():
+    from rpa_candidates.core.resources import automation_defaults
     from rpa_candidates.features.decision import _encode
-    from rpa_candidates.resources import automation_defaults
 
     frame = pd.DataFrame(
         {"Betrag": pd.array(["1,5", "20000", None, "1,5", "7"], dtype="string")},

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates import engine
+from rpa_candidates.core import engine
 
 
 def _both(log: rc.EventLog, *, shuffle: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -175,7 +175,7 @@ def test_shares_sum_to_one_or_zero_and_terms_explain():
 
 
 def test_indicator_on_a_log_covers_the_distinct_activities():
-    from rpa_candidates import engine
+    from rpa_candidates.core import engine
     from rpa_candidates.features import CATALOG
     from rpa_candidates.features._assemble import make_context
     from rpa_candidates.features.labels import label_indicators

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates import mining, processmap
-from rpa_candidates._pm4py import pm4py_module
-from rpa_candidates.mining import ProcessModel, discover
+from rpa_candidates import mining
+from rpa_candidates.core._pm4py import pm4py_module
+from rpa_candidates.mining import processmap
+from rpa_candidates.mining.discovery import ProcessModel, discover
 
 NASTY = '<script>"x"&'
 

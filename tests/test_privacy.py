@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates.privacy import pseudonym_map
+from rpa_candidates.core.privacy import pseudonym_map
 
 STAFF = ["Sabine Müller", "Jörg Weiß", "Ayşe Yılmaz"]
 FRAME = pd.DataFrame(

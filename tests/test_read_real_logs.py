@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates import engine
+from rpa_candidates.core import engine
 
 ALL_FILES = [
     "BPI_Challenge_2012.xes.gz",
@@ -79,7 +79,7 @@ def test_bpic2012_pairing_matches_independent_start_complete_pairs(sample_data):
     assert details["unused_transitions"] == {"schedule": 26318}
     assert log.quality.rows_read == 262200
 
-    from rpa_candidates._pm4py import pm4py_module
+    from rpa_candidates.core._pm4py import pm4py_module
 
     pm4py = pm4py_module()
     ref = pm4py.read_xes(str(sample_data / "BPI_Challenge_2012.xes.gz"))

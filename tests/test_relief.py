@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates.relief import Assumptions, estimate_relief
+from rpa_candidates.relief.estimate import Assumptions, estimate_relief
 from rpa_candidates.synth import PROCESSES
 from rpa_candidates.synth.routing import compile_routes, route
 

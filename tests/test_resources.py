@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates.resources import automation_defaults, classify_resources, fold_name
+from rpa_candidates.core.resources import automation_defaults, classify_resources, fold_name
 
 COLUMNS = [
     "resource",
@@ -135,7 +135,7 @@ def test_name_patterns_tokens_and_stems():
     defaults = automation_defaults()
     tokens, stems = defaults["name_tokens"], defaults["name_stems"]
     assert fold_name("Druckstraße") == "druckstrasse"
-    from rpa_candidates.resources import _compile_patterns
+    from rpa_candidates.core.resources import _compile_patterns
 
     compiled = _compile_patterns(None)
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates.routines import find_routines
+from rpa_candidates.relief.routines import find_routines
 
 
 def _candidates(rows):

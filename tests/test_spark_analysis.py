@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates import engine
+from rpa_candidates.core import engine
 
 pyspark = pytest.importorskip("pyspark")
 pytestmark = pytest.mark.filterwarnings(
@@ -68,7 +68,8 @@ def analyses(tmp_path_factory):
 
 
 def _pooled_tables(log, analysis):
-    from rpa_candidates import bootstrap, relief
+    from rpa_candidates import relief
+    from rpa_candidates.relief import bootstrap
 
     features = analysis.features
     return bootstrap.case_tables(

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rpa_candidates import synth
-from rpa_candidates.errors import ParameterError
+from rpa_candidates.core.errors import ParameterError
 from rpa_candidates.synth.names import FIRST_NAMES, LAST_NAMES
 
 TRUTH_COLUMNS = [

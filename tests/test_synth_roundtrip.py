@@ -80,7 +80,7 @@ def test_parquet_roundtrip(tmp_path):
 
 
 def test_pm4py_functions_accept_the_dataframe():
-    from rpa_candidates._pm4py import pm4py_module
+    from rpa_candidates.core._pm4py import pm4py_module
 
     pm4py = pm4py_module()
     log = rc.read_log(rc.synth.simulate("wohngeld", n_cases=80, seed=1).events)

@@ -18,7 +18,8 @@ import polars as pl
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates import engine, timing
+from rpa_candidates import timing
+from rpa_candidates.core import engine
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "shared" / "sample-data"
 BPI_W = SAMPLE_DATA / "BPI_Challenge_2012_W_Two_TS.xes.gz"
@@ -206,7 +207,7 @@ def test_idle_correction_by_hand():
 
 
 def test_idle_fit_recovers_simulated_parameters():
-    from rpa_candidates import idle
+    from rpa_candidates.handling import idle
 
     # H ~ LogNormal(log 300 s, 0.4) for A, LogNormal(log 900 s, 0.3) for B; idle 0 with
     # probability 0.6, else Exp(mean 600 s), one resource; observed gaps <= 3600 s

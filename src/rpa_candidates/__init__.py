@@ -3,11 +3,12 @@
 Import as ``import rpa_candidates as rc``; the public verbs are listed in ``__all__``.
 """
 
-from . import features, progress, scoring, synth, timing
+from . import features, scoring, synth
+from . import handling as timing
 from .analysis import Analysis, analyze
-from .assumptions import Assumptions
 from .comparison import Comparison, compare
-from .errors import (
+from .core import progress
+from .core.errors import (
     ColumnMappingError,
     DataQualityError,
     DataQualityWarning,
@@ -16,12 +17,13 @@ from .errors import (
     RenderingWarning,
     RpaCandidatesError,
 )
-from .eventlog import EventLog, Span
+from .core.eventlog import EventLog, Span
+from .core.progress import set_progress
+from .core.quality import DataQuality
 from .features import activity_features
 from .io import read_log
 from .mining import ProcessModel, discover
-from .progress import set_progress
-from .quality import DataQuality
+from .relief import Assumptions
 from .scoring import AutomatabilityModel, RuleScorer
 
 __version__ = "0.1.0"

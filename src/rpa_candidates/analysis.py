@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import DataQualityError, ParameterError
+from .core.errors import DataQualityError, ParameterError
 
 if TYPE_CHECKING:
-    from .eventlog import EventLog
-    from .mining import ProcessModel
-    from .quality import DataQuality
-    from .relief import Assumptions
+    from .core.eventlog import EventLog
+    from .core.quality import DataQuality
+    from .mining.discovery import ProcessModel
+    from .relief.estimate import Assumptions
 
 __all__ = ["CANDIDATE_COLUMNS", "Analysis", "analyze", "rank_candidates"]
 
@@ -336,11 +336,11 @@ def analyze(
     >>> list(result.candidates.columns[:4])
     ['rank', 'activity', 'automatability', 'rule_score']
     """
+    from .core.progress import phases
     from .features import activity_features
-    from .mining import discover
-    from .progress import phases
-    from .relief import Assumptions, estimate_relief
-    from .routines import find_routines
+    from .mining.discovery import discover
+    from .relief.estimate import Assumptions, estimate_relief
+    from .relief.routines import find_routines
     from .scoring import score_activities
 
     if lang not in ("de", "en"):

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .errors import DataQualityWarning, RpaCandidatesError
+from .core.errors import DataQualityWarning, RpaCandidatesError
 
 if TYPE_CHECKING:
     from .analysis import Analysis

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ._data import load_toml
-from .errors import ParameterError
+from .core._data import load_toml
+from .core.errors import ParameterError
 
 if TYPE_CHECKING:
     from .analysis import Analysis
-    from .relief import Assumptions
+    from .relief.estimate import Assumptions
 
 __all__ = ["Comparison", "compare"]
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import narwhals as nw
 import pandas as pd
 
-from .. import annualise, engine
+from ..core import annualise, engine
 from ._registry import _ENTRIES, CATALOG, Context
 
 if TYPE_CHECKING:
-    from ..eventlog import EventLog
+    from ..core.eventlog import EventLog
 
 __all__ = ["activity_features", "dominant_end", "make_context"]
 
@@ -102,7 +102,7 @@ def activity_features(
     >>> set(features.columns) == {"activity", *rc.features.CATALOG}
     True
     """
-    from ..resources import classify_resources
+    from ..core.resources import classify_resources
 
     prepared = engine.prepare_events(log)
     classification = classify_resources(log, **dict(automation or {}))

@@ -25,8 +25,8 @@ from __future__ import annotations
 import narwhals as nw
 import pandas as pd
 
-from .. import engine
-from ..resources import automation_defaults
+from ..core import engine
+from ..core.resources import automation_defaults
 from ._registry import Context, indicator
 from .decision import attribute_columns, sample_filter, subsample
 

@@ -30,8 +30,8 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from .. import engine
-from ..resources import automation_defaults
+from ..core import engine
+from ..core.resources import automation_defaults
 from ._registry import Context, indicator
 
 __all__ = ["decision_indicators"]

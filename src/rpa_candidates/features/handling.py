@@ -15,7 +15,7 @@ from __future__ import annotations
 import narwhals as nw
 import pandas as pd
 
-from .. import timing
+from ..handling import estimators as timing
 from ._registry import Context, indicator
 
 __all__ = ["handling"]

@@ -41,9 +41,9 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 
-from .. import engine
-from .._data import load_toml
-from ..resources import fold_name
+from ..core import engine
+from ..core._data import load_toml
+from ..core.resources import fold_name
 from ._registry import Context, indicator
 
 __all__ = ["classify_labels", "label_indicators", "match_label"]

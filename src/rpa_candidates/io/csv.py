@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from rpa_candidates.errors import LogFormatError, ParameterError
+from rpa_candidates.core.errors import LogFormatError, ParameterError
 from rpa_candidates.io.encoding import decode, sniff_encoding
 
 __all__ = ["CsvDialect", "CsvTable", "read_csv_table", "sniff_delimiter", "sniff_encoding"]

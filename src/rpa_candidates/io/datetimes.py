@@ -16,7 +16,7 @@ from typing import Literal
 
 import polars as pl
 
-from rpa_candidates.errors import LogFormatError, ParameterError
+from rpa_candidates.core.errors import LogFormatError, ParameterError
 
 __all__ = ["SHAPES", "ParsedTimes", "parse_timestamps", "utc_offset_seconds"]
 

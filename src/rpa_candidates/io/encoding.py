@@ -11,7 +11,7 @@ import codecs
 import re
 from typing import NoReturn
 
-from rpa_candidates.errors import LogFormatError, ParameterError
+from rpa_candidates.core.errors import LogFormatError, ParameterError
 
 __all__ = ["decode", "sniff_encoding"]
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .._data import load_toml
-from ..errors import LogFormatError, ParameterError
+from ..core._data import load_toml
+from ..core.errors import LogFormatError, ParameterError
 
 __all__ = ["default_max_bytes", "is_gzip", "max_bytes_option", "read_limited", "scan_limited"]
 

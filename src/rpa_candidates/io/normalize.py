@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from ..errors import DataQualityError
+from ..core.errors import DataQualityError
 from .datetimes import parse_timestamps
 from .lifecycle import KNOWN_WORDS, classify_transitions, pair_lifecycle
 from .roles import ColumnRoles, resolve_roles
@@ -298,7 +298,7 @@ def _attribute_names(attributes: list[str]) -> dict[str, str]:
 
 
 def _raise_first(raw: RawTable, roles: ColumnRoles, rejected_rows: pl.DataFrame) -> None:
-    from ..quality import REJECTION_REASONS
+    from ..core.quality import REJECTION_REASONS
 
     row, reason = rejected_rows.row(0)
     column = {

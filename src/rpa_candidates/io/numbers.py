@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from rpa_candidates.errors import ParameterError
+from rpa_candidates.core.errors import ParameterError
 
 __all__ = ["coerce_numeric_columns"]
 

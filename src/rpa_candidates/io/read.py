@@ -9,10 +9,10 @@ from typing import Any, Literal
 
 import polars as pl
 
-from ..errors import DataQualityWarning, ParameterError, RpaCandidatesError
-from ..eventlog import EventLog
-from ..privacy import derive_key, pseudonymize_column, run_values
-from ..quality import REJECTION_REASONS, DataQuality, QualityWarning
+from ..core.errors import DataQualityWarning, ParameterError, RpaCandidatesError
+from ..core.eventlog import EventLog
+from ..core.privacy import derive_key, pseudonymize_column, run_values
+from ..core.quality import REJECTION_REASONS, DataQuality, QualityWarning
 from .datetimes import utc_offset_seconds
 from .normalize import CANONICAL, normalize
 from .numbers import coerce_numeric_columns

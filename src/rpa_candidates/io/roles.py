@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..errors import ColumnMappingError, ParameterError
+from ..core.errors import ColumnMappingError, ParameterError
 
 __all__ = ["ROLES", "SYNONYMS", "ColumnRoles", "normalize_name", "resolve_roles"]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from ..errors import LogFormatError, ParameterError
+from ..core.errors import LogFormatError, ParameterError
 from .limits import max_bytes_option, read_limited
 
 __all__ = ["FORMATS", "RawTable", "read_source"]

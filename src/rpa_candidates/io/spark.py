@@ -34,8 +34,8 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from ..errors import ParameterError
-from ..quality import REJECTION_REASONS, DataQuality
+from ..core.errors import ParameterError
+from ..core.quality import REJECTION_REASONS, DataQuality
 from .lifecycle import COMPLETE_WORDS, KNOWN_WORDS, START_WORDS
 from .normalize import _ORDER, _RESERVED, CANONICAL, _attribute_names, _raise_first
 from .roles import ColumnRoles, resolve_roles

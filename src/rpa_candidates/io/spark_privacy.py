@@ -26,7 +26,7 @@ from collections.abc import Collection
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from ..privacy import _MIN_DIGITS, KEY_ENVIRONMENT_VARIABLE, derive_key, pseudonym_map
+from ..core.privacy import _MIN_DIGITS, KEY_ENVIRONMENT_VARIABLE, derive_key, pseudonym_map
 from .roles import normalize_name
 
 __all__ = ["hmac_hex", "pseudonymize_spark", "spark_key"]

@@ -30,7 +30,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from ..errors import LogFormatError
+from ..core.errors import LogFormatError
 from .datetimes import SHAPES
 
 __all__ = ["parse_times", "strip", "utc_offset"]

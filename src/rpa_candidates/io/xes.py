@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from ..errors import LogFormatError, ParameterError
+from ..core.errors import LogFormatError, ParameterError
 from .limits import default_max_bytes, scan_limited
 
 __all__ = ["read_xes"]
@@ -99,7 +99,7 @@ def _rustxes(path: Path) -> pl.DataFrame:
 
 
 def _pm4py(path: Path) -> pl.DataFrame:
-    from .._pm4py import pm4py_module
+    from ..core._pm4py import pm4py_module
 
     pm4py = pm4py_module()
     try:

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from .._data import load_toml
-from ..errors import RenderingWarning
+from ..core._data import load_toml
+from ..core.errors import RenderingWarning
 from .i18n import Formatter
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import RpaCandidatesError
+from ..core.errors import RpaCandidatesError
 from .i18n import Formatter
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 from ..scoring import format_number
 
 __all__ = ["LANGS", "Formatter", "check_lang", "texts"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from .._data import load_toml
+from ..core._data import load_toml
 from .content import plain
 from .i18n import Formatter
 

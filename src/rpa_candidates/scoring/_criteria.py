@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 
 __all__ = ["Criterion", "Settings", "default_criteria", "load_criteria", "transform_values"]
 

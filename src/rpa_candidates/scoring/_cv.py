@@ -19,7 +19,7 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 
 __all__ = ["CVReport", "calibration_table", "cross_validate"]
 

@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..resources import fold_name
+from ..core.resources import fold_name
 
 __all__ = ["DEFAULT_FEATURES", "EXCLUDED_FEATURES", "EXECUTION_PROFILE"]
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 
 __all__ = ["Interval", "Options", "check_params"]
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import NotFittedError
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 from .rules import RuleScorer
 
 __all__ = ["score_activities"]

@@ -28,7 +28,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 from ._cv import CVReport, cross_validate
 from ._inputs import (
     _MINUTES,

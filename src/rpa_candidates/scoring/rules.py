@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 from ._criteria import Criterion, load_criteria, transform_values
 from ._params import Options, check_params
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rpa_candidates.errors import ParameterError
+from rpa_candidates.core.errors import ParameterError
 from rpa_candidates.synth.spec import END, START, WAITS, ProcessSpec
 
 __all__ = ["compile_routes", "route"]

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from rpa_candidates.errors import ParameterError
+from rpa_candidates.core.errors import ParameterError
 from rpa_candidates.synth.names import opaque_ids, staff_names
 from rpa_candidates.synth.processes import PROCESSES
 from rpa_candidates.synth.result import SimulatedLog, build_truth

@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from rpa_candidates.errors import ParameterError
+from rpa_candidates.core.errors import ParameterError
 
 __all__ = [
     "END",

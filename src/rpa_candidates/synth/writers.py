@@ -19,7 +19,7 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 import pandas as pd
 
-from rpa_candidates.errors import ParameterError
+from rpa_candidates.core.errors import ParameterError
 
 if TYPE_CHECKING:
     from rpa_candidates.synth.result import SimulatedLog

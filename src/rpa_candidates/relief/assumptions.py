@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._data import load_toml
-from .errors import ParameterError
+from ..core._data import load_toml
+from ..core.errors import ParameterError
 
 __all__ = ["PAY_GROUPS", "Assumptions"]
 

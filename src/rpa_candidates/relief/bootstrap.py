@@ -57,12 +57,13 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from . import annualise, engine, timing
-from .annualise import Window
-from .features._assemble import dominant_end
+from ..core import annualise, engine
+from ..core.annualise import Window
+from ..features._assemble import dominant_end
+from ..handling import estimators as timing
 
 if TYPE_CHECKING:
-    from .eventlog import EventLog
+    from ..core.eventlog import EventLog
 
 __all__ = ["CaseTables", "case_tables", "resample_sums"]
 

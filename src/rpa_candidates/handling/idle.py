@@ -50,10 +50,10 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from . import engine
+from ..core import engine
 
 if TYPE_CHECKING:
-    from .timing import TimingSettings
+    from .settings import TimingSettings
 
 __all__ = ["fit", "remove_idle"]
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._data import load_toml
-from .errors import ParameterError
+from ..core._data import load_toml
+from ..core.errors import ParameterError
 
 __all__ = ["ROUTINE_COLUMNS", "find_routines", "routine_settings"]
 

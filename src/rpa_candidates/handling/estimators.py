@@ -36,14 +36,15 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from . import engine, idle
-from .errors import DataQualityWarning, ParameterError
-from .timing_settings import TimingSettings, _defaults, _standard_minutes, load_settings
-from .zeitwerte import standard_time, standard_times
+from ..core import engine
+from ..core.errors import DataQualityWarning, ParameterError
+from . import idle
+from .settings import TimingSettings, _defaults, _standard_minutes, load_settings
+from .standard_times import standard_time, standard_times
 
 if TYPE_CHECKING:
-    from .eventlog import EventLog
-    from .features import Context
+    from ..core.eventlog import EventLog
+    from ..features import Context
 
 __all__ = [
     "SOURCES",
@@ -363,7 +364,7 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
 
 def _classify(log: EventLog) -> pd.DataFrame | None:
     try:
-        from .resources import classify_resources
+        from ..core.resources import classify_resources
     except ImportError:  # the resources module is optional for this estimator
         return None
     return classify_resources(log)

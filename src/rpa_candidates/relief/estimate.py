@@ -49,12 +49,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..core.errors import DataQualityWarning, ParameterError
 from . import bootstrap
 from .assumptions import PAY_GROUPS, Assumptions
-from .errors import DataQualityWarning, ParameterError
 
 if TYPE_CHECKING:
-    from .eventlog import EventLog
+    from ..core.eventlog import EventLog
 
 __all__ = ["PAY_GROUPS", "Assumptions", "estimate_relief"]
 
@@ -81,7 +81,7 @@ def _check_inputs(features: Any, scores: Any) -> None:
 
 
 def _automated_resources(log: EventLog) -> list[str]:
-    from .resources import classify_resources
+    from ..core.resources import classify_resources
 
     table = classify_resources(log)
     flag = table["automated"].fillna(False).astype(bool)

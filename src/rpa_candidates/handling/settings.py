@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ._data import load_toml as _data
-from .errors import ParameterError
+from ..core._data import load_toml as _data
+from ..core.errors import ParameterError
 
 __all__ = ["TimingSettings", "load_settings"]
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._data import load_toml as _data
-from .errors import ParameterError
+from ..core._data import load_toml as _data
+from ..core.errors import ParameterError
 
 __all__ = ["standard_time", "standard_times"]
 

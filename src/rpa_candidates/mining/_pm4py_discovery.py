@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._pm4py import pm4py_module
+from ..core._pm4py import pm4py_module
 
 __all__ = ["mine_tree", "replay_fitness"]
 

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from .errors import ParameterError, RenderingWarning
+from ..core.errors import ParameterError, RenderingWarning
 
 if TYPE_CHECKING:
     import matplotlib.figure
 
-    from .mining import ProcessModel
+    from .model import ProcessModel
 
 __all__ = ["draw_figure", "layered_layout", "to_dot", "to_svg"]
 

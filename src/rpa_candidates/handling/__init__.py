@@ -1,0 +1,29 @@
+"""Stage 2b, handling time: how long a person works on one execution of an activity.
+
+Public as ``rc.timing``. The estimators (``estimators``: ``lifecycle``, ``resource_gap``,
+``case_gap``, ``given``), their settings (``settings``, ``data/timing.toml``), the idle
+model that takes idle time out of resource gaps (``idle``) and the Destatis
+Zeitwerttabelle for standard times (``standard_times``). Imports only ``core``.
+"""
+
+from .estimators import (
+    SOURCES,
+    estimator_instances,
+    handling_times,
+    instance_handling,
+    summarise,
+)
+from .settings import TimingSettings, load_settings
+from .standard_times import standard_time, standard_times
+
+__all__ = [
+    "SOURCES",
+    "TimingSettings",
+    "estimator_instances",
+    "handling_times",
+    "instance_handling",
+    "load_settings",
+    "standard_time",
+    "standard_times",
+    "summarise",
+]

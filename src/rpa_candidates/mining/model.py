@@ -1,0 +1,184 @@
+"""``ProcessModel``: the discovered process of one log, computed once, rendered many times.
+
+The map itself is drawn in :mod:`rpa_candidates.mining.processmap`; :func:`discover`
+(:mod:`rpa_candidates.mining.discovery`) builds the model.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import matplotlib.figure
+
+__all__ = ["ARROW", "ProcessModel"]
+
+#: How a variant is written as one string (``variants["variant"]`` holds tuples).
+ARROW = " → "
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ProcessModel:
+    """The discovered process of one log; computed once by :func:`discover`.
+
+    Attributes
+    ----------
+    dfg : pandas.DataFrame
+        One row per directly-follows relation ``source → target``: ``source``, ``target``,
+        ``frequency`` (how often ``target`` directly follows ``source`` in a case) and
+        ``median_wait_seconds`` (median of :math:`b_{start} - a_{end}`, see
+        :func:`discover`). Most frequent first.
+    start_activities, end_activities : pandas.DataFrame
+        ``activity``, ``count``: the cases starting (ending) with the activity.
+    variants : pandas.DataFrame
+        ``variant`` (tuple of activities), ``cases``, ``share`` (``cases / n_cases``), most
+        frequent first.
+    activities : pandas.DataFrame
+        ``activity``, ``frequency`` (activity instances), most frequent first.
+    process_tree : pm4py.objects.process_tree.obj.ProcessTree
+    petri_net : tuple
+        ``(net, initial_marking, final_marking)``.
+    bpmn : pm4py.objects.bpmn.obj.BPMN
+    fitness : dict
+        Token-based replay fitness, see :func:`discover`.
+    noise : float
+        The noise threshold used.
+    miner : {"IM", "IMf", "IMd"}
+        The inductive-miner variant that built the tree (``"IMd"`` ignores ``noise``).
+    n_cases, n_events : int
+    """
+
+    dfg: pd.DataFrame
+    start_activities: pd.DataFrame
+    end_activities: pd.DataFrame
+    variants: pd.DataFrame
+    activities: pd.DataFrame
+    process_tree: Any
+    petri_net: tuple[Any, Any, Any]
+    bpmn: Any
+    fitness: dict[str, float]
+    noise: float
+    miner: str
+    n_cases: int
+    n_events: int
+
+    def figure(
+        self,
+        *,
+        color_by: Mapping[str, float] | pd.Series | None = None,
+        cmap: str = "YlGn",
+        top_edges: int | None = None,
+        lang: Literal["de", "en"] = "de",
+    ) -> matplotlib.figure.Figure:
+        """Draw the process map with matplotlib (no Graphviz needed).
+
+        Activities are boxes laid out left to right in layers (longest path from the start
+        activities after removing the back edges of a depth-first search); each edge is
+        an arrow whose width grows with its frequency, labelled with the frequency.
+
+        Parameters
+        ----------
+        color_by : mapping or pandas.Series, default=None
+            A number per activity (e.g. automatability); boxes are coloured by it and a
+            colour bar is added. Activities without a value stay grey.
+        cmap : str, default="YlGn"
+            A matplotlib colormap name.
+        top_edges : int, default=None
+            Draw only the ``top_edges`` most frequent edges (all when None).
+        lang : {"de", "en"}, default="de"
+            Language of the labels.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One patch per activity (``ax.patches``, ``gid="activity:<name>"``).
+        """
+        from .processmap import draw_figure
+
+        return draw_figure(self, color_by=color_by, cmap=cmap, top_edges=top_edges, lang=lang)
+
+    def to_dot(
+        self,
+        *,
+        color_by: Mapping[str, float] | pd.Series | None = None,
+        cmap: str = "YlGn",
+        top_edges: int | None = None,
+        lang: Literal["de", "en"] = "de",
+    ) -> str:
+        """The process map as Graphviz DOT source (activity names escaped).
+
+        Parameters are those of :meth:`figure`.
+        """
+        from .processmap import to_dot
+
+        return to_dot(self, color_by=color_by, cmap=cmap, top_edges=top_edges, lang=lang)
+
+    def to_svg(
+        self,
+        path: str | None = None,
+        *,
+        color_by: Mapping[str, float] | pd.Series | None = None,
+        cmap: str = "YlGn",
+        top_edges: int | None = None,
+        lang: Literal["de", "en"] = "de",
+    ) -> str:
+        """The process map as SVG, written to ``path`` when given.
+
+        With Graphviz's ``dot`` on the ``PATH`` the map is laid out by Graphviz
+        (``dot -Tsvg`` on :meth:`to_dot`, 60 s timeout); without it, or if ``dot`` fails
+        (a warning says so), the matplotlib :meth:`figure` is saved as SVG with text kept
+        as text.
+
+        Parameters
+        ----------
+        path : str or path-like, default=None
+            File to write (UTF-8).
+        color_by, cmap, top_edges, lang
+            As in :meth:`figure`.
+
+        Returns
+        -------
+        str
+            The SVG document.
+        """
+        from .processmap import to_svg
+
+        return to_svg(self, path, color_by=color_by, cmap=cmap, top_edges=top_edges, lang=lang)
+
+    def __repr__(self) -> str:
+        fit = self.fitness.get("log_fitness", float("nan"))
+        return (
+            f"ProcessModel({len(self.activities)} activities, {len(self.dfg)} edges, "
+            f"{len(self.variants):,} variants of {self.n_cases:,} cases, "
+            f"{self.miner} noise={self.noise:g}, fitness={fit:.3f}; "
+            "see .figure(), .to_svg(), .dfg, .variants)"
+        )
+
+    def _repr_html_(self) -> str:
+        f = self.fitness
+        top = self.variants.head(3)
+        rows = [
+            ("Cases / activity instances", f"{self.n_cases:,} / {self.n_events:,}"),
+            ("Activities / edges", f"{len(self.activities)} / {len(self.dfg)}"),
+            ("Variants", f"{len(self.variants):,}"),
+            ("Miner", f"{self.miner}, noise = {self.noise:g}"),
+            (
+                "Fitness (token replay)",
+                f"{f['log_fitness']:.3f}; fitting cases {f['perc_fit_traces']:.1f} %; "
+                f"replayed {f['case_coverage']:.1%} of cases",
+            ),
+        ]
+        rows += [
+            (f"Variant {i + 1} ({r.share:.1%})", ARROW.join(r.variant))
+            for i, r in enumerate(top.itertuples())
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table><caption>ProcessModel</caption>{body}</table>"
