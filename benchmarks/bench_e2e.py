@@ -100,7 +100,7 @@ def _run_rc(path: str) -> dict:
     _timed(rpa_candidates.scoring.model, "default_model", phases, "model_fit")
     _timed(rpa_candidates.relief, "estimate_relief", phases, "relief")
     _timed(rpa_candidates.mining, "discover", phases, "discovery")
-    _timed(rpa_candidates.routines, "find_routines", phases, "discovery")
+    _timed(rpa_candidates.relief, "find_routines", phases, "discovery")
     started = time.perf_counter()
     log = rc.read_log(path)
     phases["read"] = time.perf_counter() - started

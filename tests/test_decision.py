@@ -31,6 +31,7 @@ import pytest
 
 import rpa_candidates as rc
 from rpa_candidates.core import engine
+from rpa_candidates.core.prepared import prepare
 from rpa_candidates.features import CATALOG
 from rpa_candidates.features._assemble import make_context
 from rpa_candidates.features.decision import attribute_columns, decision_indicators
@@ -56,8 +57,8 @@ def _read(events: pd.DataFrame) -> rc.EventLog:
 
 
 def _run(log: rc.EventLog) -> pd.DataFrame:
-    prepared = engine.prepare_events(log)
-    return decision_indicators(prepared, make_context(log, prepared)).set_index("activity")
+    prepared = engine.prepare_events(log.frame)
+    return decision_indicators(prepared, make_context(prepare(log))).set_index("activity")
 
 
 @pytest.mark.parametrize("process", sorted(RULES))
@@ -128,12 +129,12 @@ def test_attribute_columns_and_numbers_stored_as_text():
     events = _tiny()
     events["Betrag"] = events["Betrag"].map(lambda x: f"{x:.2f}".replace(".", ","))
     log = _read(events)
-    prepared = engine.prepare_events(log)
-    assert attribute_columns(engine.events(log)) == [c for c in log.frame.columns
+    prepared = engine.prepare_events(log.frame)
+    assert attribute_columns(engine.events(log.frame)) == [c for c in log.frame.columns
                                                      if c in events.columns
                                                      and c not in ("activity",)]  # fmt: skip
     assert attribute_columns(prepared) == []  # the prepared frame leaves attributes out
-    out = decision_indicators(prepared, make_context(log, prepared)).set_index("activity")
+    out = decision_indicators(prepared, make_context(prepare(log))).set_index("activity")
     assert out.loc["Prüfen", "decision_determinism"] > 0.3
 
 

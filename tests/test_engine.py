@@ -12,7 +12,7 @@ from rpa_candidates.core import engine
 
 
 def _both(log: rc.EventLog, *, shuffle: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
-    frame = engine.keyed(engine.events(log).select(*engine.CANONICAL)).to_native().collect()
+    frame = engine.keyed(engine.events(log.frame).select(*engine.CANONICAL)).to_native().collect()
     if shuffle:
         frame = frame.sample(fraction=1.0, shuffle=True, seed=3)
     generic = engine._prepare(nw.from_native(frame.lazy())).collect().to_native()
@@ -32,7 +32,7 @@ def test_fast_path_equals_windows_on_synth(process, starts, shuffle):
     assert fast["same_time"].sum() > 0
 
 
-@pytest.mark.filterwarnings("ignore::rpa_candidates.errors.DataQualityWarning")
+@pytest.mark.filterwarnings("ignore::rpa_candidates.core.errors.DataQualityWarning")
 def test_fast_path_equals_windows_on_bpi2012(sample_data):
     log = rc.read_log(sample_data / "BPI_Challenge_2012.xes.gz")
     generic, fast = _both(log, shuffle=True)

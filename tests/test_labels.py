@@ -176,6 +176,7 @@ def test_shares_sum_to_one_or_zero_and_terms_explain():
 
 def test_indicator_on_a_log_covers_the_distinct_activities():
     from rpa_candidates.core import engine
+    from rpa_candidates.core.prepared import prepare
     from rpa_candidates.features import CATALOG
     from rpa_candidates.features._assemble import make_context
     from rpa_candidates.features.labels import label_indicators
@@ -183,8 +184,8 @@ def test_indicator_on_a_log_covers_the_distinct_activities():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rc.DataQualityWarning)
         log = rc.read_log(rc.synth.simulate("bewohnerparken", n_cases=50, seed=2).events)
-    prepared = engine.prepare_events(log)
-    table = label_indicators(prepared, make_context(log, prepared))
+    prepared = engine.prepare_events(log.frame)
+    table = label_indicators(prepared, make_context(prepare(log)))
     assert list(table.columns) == ["activity", "label_mechanical", "label_judgement",
                                    "label_physical"]  # fmt: skip
     assert sorted(table["activity"]) == sorted(log.activities)

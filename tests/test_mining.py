@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 import rpa_candidates as rc
-from rpa_candidates import mining
 from rpa_candidates.core._pm4py import pm4py_module
-from rpa_candidates.mining import processmap
+from rpa_candidates.mining import discovery, processmap
 from rpa_candidates.mining.discovery import ProcessModel, discover
 
 NASTY = '<script>"x"&'
@@ -155,18 +154,18 @@ def test_replay_check_budget_keeps_the_most_frequent_variants(wohngeld_log, monk
     transitions = len(full.petri_net[0].transitions)
     lengths = full.variants["variant"].map(len)
     # room for the first five variants' events times the transitions, not for the sixth
-    monkeypatch.setattr(mining, "MAX_REPLAY_CHECKS", int(lengths.head(5).sum()) * transitions)
+    monkeypatch.setattr(discovery, "MAX_REPLAY_CHECKS", int(lengths.head(5).sum()) * transitions)
     model = discover(wohngeld_log)
     assert model.fitness["variants_replayed"] == 5
     top = model.variants["cases"].head(5).sum()
     assert model.fitness["case_coverage"] == pytest.approx(top / model.n_cases)
     # a budget below one variant still replays the most frequent one
-    monkeypatch.setattr(mining, "MAX_REPLAY_CHECKS", 1)
+    monkeypatch.setattr(discovery, "MAX_REPLAY_CHECKS", 1)
     assert discover(wohngeld_log).fitness["variants_replayed"] == 1
 
 
 def test_replay_cap_reports_coverage(wohngeld_log, monkeypatch) -> None:
-    monkeypatch.setattr(mining, "MAX_REPLAY_VARIANTS", 3)
+    monkeypatch.setattr(discovery, "MAX_REPLAY_VARIANTS", 3)
     model = discover(wohngeld_log)
     top = model.variants["cases"].head(3).sum()
     assert model.fitness["variants_replayed"] == 3
@@ -176,7 +175,7 @@ def test_replay_cap_reports_coverage(wohngeld_log, monkeypatch) -> None:
 
 
 def test_many_variants_fall_back_to_imd_on_the_dfg(wohngeld_log, monkeypatch) -> None:
-    monkeypatch.setattr(mining, "MAX_MINING_VARIANTS", 1)
+    monkeypatch.setattr(discovery, "MAX_MINING_VARIANTS", 1)
     model = discover(wohngeld_log)
     assert model.miner == "IMd"
     assert 0 < model.fitness["log_fitness"] <= 1

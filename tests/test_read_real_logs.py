@@ -39,11 +39,13 @@ def test_every_sample_file_reads_with_row_identity(sample_data, name):
     assert log.n_events == len(log.df)
     assert log.df["time:timestamp"].dt.tz is not None
     # the counts read_log hands to the log equal the engine's own counts
-    assert log.n_events == engine.count_rows(log)
+    assert log.n_events == engine.count_rows(log.frame)
     assert (
-        log.n_cases == engine.count_unique(log, "case_id") == log.df["case:concept:name"].nunique()
+        log.n_cases
+        == engine.count_unique(log.frame, "case_id")
+        == log.df["case:concept:name"].nunique()
     )
-    assert log.n_activities == engine.count_unique(log, "activity")
+    assert log.n_activities == engine.count_unique(log.frame, "activity")
 
 
 def test_receipt_xes_and_csv_read_to_the_same_log(sample_data):

@@ -1,4 +1,4 @@
-"""Relief per activity (rpa_candidates.relief, rpa_candidates.bootstrap) against the truth.
+"""Relief per activity (rpa_candidates.relief, rpa_candidates.relief.bootstrap) against the truth.
 
 "True hours" (docs/relief.md): the expected yearly human handling hours of the standard-
 context executions of a step, times bot_success_rate, computed from the simulator's process
@@ -319,10 +319,11 @@ def test_lifecycle_relief_of_top_five_within_15_percent():
 
 
 def test_relief_without_start_times_within_30_percent():
-    # resource_gap with the idle correction (rpa_candidates.idle): measured -4.2 % .. -1.9 %
-    # on wohngeld and +1.1 % .. +8.0 % on bewohnerparken (seed 0); -5.3 % .. +11.9 % over
-    # the four processes and seeds 0-2 (docs/relief.md). Without the correction +15 % ..
-    # +101 % on wohngeld. The ranking is not checked: wohngeld's 5th and 6th are 6 % apart.
+    # resource_gap with the idle correction (rpa_candidates.handling.idle): measured
+    # -4.2 % .. -1.9 % on wohngeld and +1.1 % .. +8.0 % on bewohnerparken (seed 0);
+    # -5.3 % .. +11.9 % over the four processes and seeds 0-2 (docs/relief.md). Without the
+    # correction +15 % .. +101 % on wohngeld. The ranking is not checked: wohngeld's 5th and
+    # 6th are 6 % apart.
     top = _top_five("wohngeld", 5000, 0, starts=False)
     assert top["error"].abs().max() <= 0.10, top
     top = _top_five("bewohnerparken", 5000, 0, starts=False)

@@ -47,7 +47,7 @@ def analyses(tmp_path_factory):
             ref_log = rc.read_log(str(path), pseudonym_key="spark-parity-key")
             ref = rc.analyze(ref_log)
             log = rc.read_log(spark.read.parquet(str(path)), pseudonym_key="spark-parity-key")
-            assert engine.backend(log) == "spark"
+            assert engine.backend(log.frame) == "spark"
             collected = []
             original = engine.pm4py_frame
 
@@ -68,15 +68,15 @@ def analyses(tmp_path_factory):
 
 
 def _pooled_tables(log, analysis):
-    from rpa_candidates import relief
+    from rpa_candidates.core.prepared import prepare
     from rpa_candidates.relief import bootstrap
 
-    features = analysis.features
+    features, prepared = analysis.features, prepare(log)
     return bootstrap.case_tables(
-        log,
+        prepared.events,
         sources=dict(zip(features["activity"], features["handling_source"], strict=True)),
         given_minutes={},
-        automated=relief._automated_resources(log),
+        automated=prepared.automated,
         activities=list(features["activity"]),
         max_groups=64,
     )

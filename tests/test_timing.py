@@ -200,7 +200,7 @@ def test_idle_correction_by_hand():
     assert row(fitted, "B")["handling_mean_minutes"] == pytest.approx(6.0, abs=0.1)
     assert row(fitted, "A")["handling_n"] == row(plain, "A")["handling_n"] == 20 * 8
     # per instance: a gap after a 45 min pause keeps about the 2 min of A
-    per_instance = timing.instance_handling(engine.prepare_events(log)).collect().to_pandas()
+    per_instance = timing.instance_handling(engine.prepare_events(log.frame)).collect().to_pandas()
     a = per_instance.loc[per_instance["activity"] == "A", "seconds"].dropna()
     assert a.max() < 3 * 60
     assert a.min() == pytest.approx(120, abs=10)
@@ -295,7 +295,7 @@ def test_errors_and_warnings():
 
 def test_instance_handling_is_lazy_and_per_instance():
     rows = [("1", "A", "R", "2025-01-06 09:00"), ("2", "A", "R", "2025-01-06 09:10")]
-    prepared = engine.prepare_events(make_log(rows))
+    prepared = engine.prepare_events(make_log(rows).frame)
     lazy = timing.instance_handling(prepared)
     assert isinstance(lazy, nw.LazyFrame)
     out = lazy.collect().to_pandas()
@@ -345,6 +345,7 @@ def test_zeitwerttabelle_verwaltung():
 
 def test_handling_family_in_catalogue_and_features():
     from rpa_candidates import features
+    from rpa_candidates.core.prepared import prepare
     from rpa_candidates.features import handling
     from rpa_candidates.features._assemble import make_context
 
@@ -358,8 +359,8 @@ def test_handling_family_in_catalogue_and_features():
     assert features.CATALOG["stability"].formula == "Σ(d − mean)² / (n · mean)"
     sim = rc.synth.simulate("wohngeld", n_cases=80, seed=3)
     log = rc.read_log(sim.events, timestamp="end", start_timestamp="start", pseudonymize=False)
-    prepared = engine.prepare_events(log)
-    ctx = make_context(log, prepared, handling_times={"Antrag erfassen": 12.0})
+    prepared = engine.prepare_events(log.frame)
+    ctx = make_context(prepare(log), handling_times={"Antrag erfassen": 12.0})
     table = handling.handling(prepared, ctx).set_index("activity")
     assert list(table.columns) == list(handling.COLUMNS)
     assert table.loc["Antrag erfassen", "handling_source"] == "given"

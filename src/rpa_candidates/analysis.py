@@ -15,7 +15,7 @@ relief). Ties are broken by the activity name, so the order is deterministic.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 
 from .core.errors import DataQualityError, ParameterError
+from .results import AnalysisResult
 
 if TYPE_CHECKING:
     from .core.eventlog import EventLog
-    from .core.quality import DataQuality
-    from .mining.discovery import ProcessModel
-    from .relief.estimate import Assumptions
+    from .relief import Assumptions
 
 __all__ = ["CANDIDATE_COLUMNS", "Analysis", "analyze", "rank_candidates"]
 
@@ -111,126 +110,13 @@ def rank_candidates(scores: pd.DataFrame, relief: pd.DataFrame) -> pd.DataFrame:
     return frame[CANDIDATE_COLUMNS + extra].reset_index(drop=True)
 
 
-@dataclass
-class Analysis:
+@dataclass(repr=False)
+class Analysis(AnalysisResult):
     """The result of :func:`analyze`: compute once, render many times.
 
-    Attributes
-    ----------
-    candidates : pandas.DataFrame
-        Every activity, ranked (:data:`CANDIDATE_COLUMNS`, then details).
-    features : pandas.DataFrame
-        :func:`rpa_candidates.activity_features`.
-    scores : pandas.DataFrame
-        :func:`rpa_candidates.scoring.score_activities` (criteria columns included).
-    relief : pandas.DataFrame
-        :func:`rpa_candidates.relief.estimate_relief`.
-    routines : pandas.DataFrame
-        :func:`rpa_candidates.routines.find_routines`.
-    model : ProcessModel
-        :func:`rpa_candidates.discover`.
-    assumptions : Assumptions
-    quality : DataQuality
-    log_summary : dict
-        Source, events, cases, activities, period (no case or staff identifiers).
-    lang : {"de", "en"}
+    The data and their attributes are those of :class:`rpa_candidates.results.AnalysisResult`;
+    this class adds the figures and the report files.
     """
-
-    candidates: pd.DataFrame
-    features: pd.DataFrame
-    scores: pd.DataFrame
-    relief: pd.DataFrame
-    routines: pd.DataFrame
-    model: ProcessModel
-    assumptions: Assumptions
-    quality: DataQuality
-    log_summary: dict[str, Any]
-    lang: Literal["de", "en"] = "de"
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def top(self) -> pd.DataFrame:
-        """The five highest-ranked candidates."""
-        return self.candidates.head(5)
-
-    def totals(self) -> dict[str, float]:
-        """Relief summed over the non-automated candidates (hours, FTE, EUR, interval sums)."""
-        frame = self.candidates[~self.candidates["already_automated"]]
-        return {
-            column: float(frame[column].sum(min_count=1))
-            for column in (
-                "relief_hours_per_year",
-                "relief_hours_low",
-                "relief_hours_high",
-                "relief_fte",
-                "relief_eur_per_year",
-            )
-        }
-
-    def __repr__(self) -> str:
-        top = self.candidates.iloc[0]["activity"] if len(self.candidates) else "-"
-        hours = self.totals()["relief_hours_per_year"]
-        return (
-            f"Analysis({self.log_summary.get('source')!r}: {len(self.candidates)} activities, "
-            f"top candidate {top!r}, relief {hours:,.0f} h/year; see .candidates, .routines)"
-        )
-
-    def _repr_html_(self) -> str:
-        """Notebook display: the log, the total relief and the top ten (all text escaped)."""
-        import html
-
-        def fmt(digits: int):
-            return lambda v: "–" if pd.isna(v) else f"{v:,.{digits}f}"
-
-        log, sums = self.log_summary, self.totals()
-        totals = {k: fmt(2 if k == "relief_fte" else 0)(v) for k, v in sums.items()}
-        period = f"{(log.get('start') or '–')[:10]} – {(log.get('end') or '–')[:10]}"
-        low, high = totals["relief_hours_low"], totals["relief_hours_high"]
-        rows = [
-            (
-                "Log",
-                f"{log.get('source')}: {log.get('events', 0):,} activity instances, "
-                f"{log.get('cases', 0):,} cases, {log.get('activities', 0)} activities, {period}",
-            ),
-            (
-                "Relief per year",
-                f"{totals['relief_hours_per_year']} h ({low}–{high}), "
-                f"{totals['relief_fte']} FTE, {totals['relief_eur_per_year']} EUR",
-            ),
-            ("Data quality", f"{len(self.quality.warnings)} warning(s); see .quality.summary()"),
-        ]
-        head = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-            for k, v in rows
-        )
-
-        columns = {
-            "rank": None,
-            "activity": None,
-            "automatability": fmt(2),
-            "relief_hours_per_year": fmt(0),
-            "relief_fte": fmt(2),
-            "relief_eur_per_year": fmt(0),
-            "handling_source": None,
-        }
-        table = (
-            self.candidates[list(columns)]
-            .head(10)
-            .to_html(
-                index=False,
-                border=0,
-                escape=True,
-                na_rep="–",
-                formatters={k: f for k, f in columns.items() if f is not None},
-            )
-        )
-        more = len(self.candidates) - 10
-        note = f"{more} more in .candidates; " if more > 0 else ""
-        return (
-            "<div><table><caption style='text-align:left'><strong>Analysis</strong>"
-            f"</caption>{head}</table>{table}<small>{note}reports: .to_html(path), "
-            ".to_excel(path), .to_markdown(), .to_json(path), .figures</small></div>"
-        )
 
     # --- reports: thin delegates to rpa_candidates.report ---------------------------------
 
@@ -316,11 +202,11 @@ def analyze(
     handling_times : mapping, default=None
         Standard minutes per activity; they win over the estimates (``"given"``).
     automation : mapping, default=None
-        Options of :func:`rpa_candidates.resources.classify_resources`.
+        Options of :func:`rpa_candidates.core.resources.classify_resources`.
     noise : float, default=0.2
         Noise threshold of the inductive miner.
     routine_options : mapping, default=None
-        Thresholds of :func:`rpa_candidates.routines.find_routines`.
+        Thresholds of :func:`rpa_candidates.relief.routines.find_routines`.
     lang : {"de", "en"}, default="de"
         Language of the reasons.
 
@@ -336,11 +222,11 @@ def analyze(
     >>> list(result.candidates.columns[:4])
     ['rank', 'activity', 'automatability', 'rule_score']
     """
+    from .core.prepared import prepare
     from .core.progress import phases
     from .features import activity_features
-    from .mining.discovery import discover
-    from .relief.estimate import Assumptions, estimate_relief
-    from .relief.routines import find_routines
+    from .mining import discover
+    from .relief import Assumptions, estimate_relief, find_routines, relief_cases
     from .scoring import score_activities
 
     if lang not in ("de", "en"):
@@ -353,17 +239,21 @@ def analyze(
             "(log.quality.summary()) before analysing it."
         )
     assumptions = assumptions if assumptions is not None else Assumptions()
-    names = ["features", "scores", "relief", "discovery", "routines"]
+    names = ["prepare", "features", "scores", "relief", "discovery", "routines"]
     with phases(names, desc="rpa_candidates.analyze") as step:
+        # the event frame is prepared once here and handed down (docs/architecture.md)
+        step("prepare")
+        prepared = prepare(log, automation=automation)
         step("features")
-        features = activity_features(log, handling_times=handling_times, automation=automation)
+        features = activity_features(prepared, handling_times=handling_times)
         step("scores")
         scores = score_activities(features, criteria=criteria, model=model, lang=lang)
         step("relief")
-        relief = estimate_relief(log, features, scores, assumptions=assumptions)
+        cases = relief_cases(prepared, features, assumptions=assumptions)
+        relief = estimate_relief(cases, features, scores, assumptions=assumptions)
         candidates = rank_candidates(scores, relief)
         step("discovery")
-        process = discover(log, noise=noise)
+        process = discover(prepared, noise=noise)
         step("routines")
         routines = find_routines(
             candidates, process.dfg, process.activities, **dict(routine_options or {})

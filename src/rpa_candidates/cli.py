@@ -12,7 +12,7 @@ Exit codes:
   traceback), or an output file cannot be written.
 
 Progress bars go to standard error when it is a terminal; ``RPA_CANDIDATES_PROGRESS=0``
-switches them off (see :mod:`rpa_candidates.progress`).
+switches them off (see :mod:`rpa_candidates.core.progress`).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .core._data import load_toml
 from .core.errors import ParameterError
+from .results import ComparisonResult
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -43,64 +44,10 @@ _METRICS = [
 ]
 
 
-@dataclass
-class Comparison:
-    """Several towns' analyses of one process, side by side.
-
-    Attributes
-    ----------
-    names : list of str
-        The towns, in the order given.
-    table : pandas.DataFrame
-        Long form: ``activity``, ``town`` and the metrics (rank, automatability,
-        already_automated, events_per_year, handling_minutes, relief_hours_per_year,
-        relief_eur_per_year); one row per activity and town where the town has it.
-    wide : pandas.DataFrame
-        One row per activity, columns ``(metric, town)``.
-    differences : pandas.DataFrame
-        ``activity``, ``towns`` (how many have it), ``automatability_spread``,
-        ``handling_ratio``, ``differs`` (bool), ``difference`` (what differs, English).
-    shared : pandas.DataFrame
-        ``activity``, ``towns_with_relief``, ``shared_relief_hours``,
-        ``shared_relief_eur``, ``shared_payback_months``, ``separate_payback_months``.
-    """
-
-    names: list[str]
-    table: pd.DataFrame
-    wide: pd.DataFrame
-    differences: pd.DataFrame
-    shared: pd.DataFrame
-
-    def __repr__(self) -> str:
-        n = int(self.differences["differs"].sum())
-        return (
-            f"Comparison({', '.join(self.names)}: {len(self.wide)} activities, {n} with "
-            "notable differences; see .wide, .differences, .shared)"
-        )
-
-    def _repr_html_(self) -> str:
-        """Notebook display: towns, differences and the shared-bot table (text escaped)."""
-        import html
-
-        differs = self.differences[self.differences["differs"]]
-        rows = [
-            ("Towns", ", ".join(self.names)),
-            ("Activities", f"{len(self.wide)}"),
-            ("Notable differences", f"{len(differs)}"),
-        ]
-        rows += [(str(r.activity), str(r.difference)) for r in differs.head(5).itertuples()]
-        head = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-            for k, v in rows
-        )
-        shared = self.shared.head(10).to_html(
-            index=False, border=0, escape=True, na_rep="–", float_format="{:,.1f}".format
-        )
-        return (
-            "<div><table><caption style='text-align:left'><strong>Comparison</strong>"
-            f"</caption>{head}</table>{shared}<small>see .wide, .differences, .shared; "
-            ".to_html(path), .to_markdown()</small></div>"
-        )
+@dataclass(repr=False)
+class Comparison(ComparisonResult):
+    """Several towns' analyses of one process, side by side; see
+    :class:`rpa_candidates.results.ComparisonResult` for the attributes."""
 
     def to_html(self, path: str | Path | None = None, lang: Literal["de", "en"] = "de") -> str:
         """The comparison as one self-contained HTML file (written to ``path`` if given)."""

@@ -36,8 +36,6 @@ import narwhals as nw
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .eventlog import EventLog
-
 __all__ = [
     "any_not_null",
     "backend",
@@ -67,15 +65,17 @@ def is_spark(frame: Any) -> bool:
     return type(frame).__module__.startswith("pyspark")
 
 
-def backend(log: EventLog) -> Literal["polars", "spark"]:
-    """``"spark"`` when the log's canonical frame is a pyspark DataFrame, else ``"polars"``."""
-    return "spark" if is_spark(log.frame) else "polars"
+def backend(frame: Any) -> Literal["polars", "spark"]:
+    """``"spark"`` when the canonical ``frame`` (``EventLog.frame``) is a pyspark DataFrame,
+    else ``"polars"``."""
+    return "spark" if is_spark(frame) else "polars"
 
 
-def events(log: EventLog) -> nw.LazyFrame:
-    """The canonical frame as a narwhals LazyFrame (polars lazy or Spark)."""
-    native: Any = log.frame
-    if backend(log) == "polars":
+def events(frame: Any) -> nw.LazyFrame:
+    """The canonical frame (``EventLog.frame``) as a narwhals LazyFrame (polars lazy or
+    Spark)."""
+    native: Any = frame
+    if backend(frame) == "polars":
         native = native.lazy()
     return nw.from_native(native)
 
@@ -105,33 +105,33 @@ def strings(frame: nw.LazyFrame) -> nw.LazyFrame:
     return frame.with_columns(nw.col(c).cast(nw.String) for c in cats) if cats else frame
 
 
-def count_rows(log: EventLog) -> int:
+def count_rows(frame: Any) -> int:
     """Rows of the canonical frame (activity instances)."""
-    if backend(log) == "polars":
-        return log.frame.height
-    return int(log.frame.count())
+    if backend(frame) == "polars":
+        return frame.height
+    return int(frame.count())
 
 
-def count_unique(log: EventLog, column: str, *, drop_nulls: bool = False) -> int:
+def count_unique(frame: Any, column: str, *, drop_nulls: bool = False) -> int:
     """Distinct values of a column (null counts as one value unless ``drop_nulls``)."""
-    frame = events(log).select(column)
+    frame = events(frame).select(column)
     if drop_nulls:
         frame = frame.filter(~nw.col(column).is_null())
     return int(frame.select(nw.col(column).n_unique()).collect().item() or 0)
 
 
-def any_not_null(log: EventLog, column: str) -> bool:
+def any_not_null(frame: Any, column: str) -> bool:
     """True when at least one value of the column is not null."""
-    return int(events(log).select(nw.col(column).count()).collect().item() or 0) > 0
+    return int(events(frame).select(nw.col(column).count()).collect().item() or 0) > 0
 
 
-def value_counts(log: EventLog, column: str) -> pd.DataFrame:
+def value_counts(frame: Any, column: str) -> pd.DataFrame:
     """``column`` and ``n``: rows per value, most frequent first (ties by value)."""
-    counts = events(log).group_by(column).agg(nw.len().alias("n"))
+    counts = events(frame).group_by(column).agg(nw.len().alias("n"))
     return collect(counts.sort(["n", column], descending=[True, False]), sort=None)
 
 
-def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
+def pm4py_frame(frame: Any, names: dict[str, str]) -> pd.DataFrame:
     """The canonical frame as pandas with pm4py's column names and UTC timestamps.
 
     ``utc_offset`` and ``row`` are dropped, ``ts`` and ``start_ts`` become
@@ -140,8 +140,7 @@ def pm4py_frame(log: EventLog, names: dict[str, str]) -> pd.DataFrame:
     """
     import polars as pl
 
-    frame = log.frame
-    if backend(log) == "spark":
+    if backend(frame) == "spark":
         frame = pl.from_arrow(frame.toArrow())
     frame = frame.drop("utc_offset", "row")
     frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
@@ -195,29 +194,25 @@ def materialize(frame: nw.LazyFrame) -> nw.LazyFrame:
     return nw.from_native(native.collect().lazy())
 
 
-def prepare_events(log: EventLog) -> nw.LazyFrame:
-    """The canonical columns (:data:`CANONICAL`, no attributes) with the derived columns
-    listed in the module docstring.
+def prepare_events(frame: Any) -> nw.LazyFrame:
+    """The canonical columns (:data:`CANONICAL`, no attributes) of ``frame``
+    (``EventLog.frame``) with the derived columns listed in the module docstring.
 
-    Computed once per log and kept on it (``log._prepared``), because every indicator
-    query would otherwise recompute the windows: polars materialises the table, Spark keeps
-    it as a local checkpoint on the executors.
+    Computed once per analysis, by :func:`rpa_candidates.core.prepared.prepare`, and
+    handed down to every stage, because every indicator query would otherwise recompute
+    the windows: polars materialises the table, Spark keeps it as a local checkpoint on the
+    executors.
     """
-    cached = getattr(log, "_prepared", None)
-    if cached is None:
-        if backend(log) == "polars":
-            # case ids, activities and resources as polars categoricals: windows and
-            # group-bys hash a 32-bit code instead of a string (2x faster windows, 5x
-            # faster group-bys on 10 M events) and the seven string columns of the prepared
-            # frame take 4 bytes a row; values and sort order stay those of the strings,
-            # and collect() hands strings to pandas
-            frame = keyed(events(log).select(*CANONICAL))
-            cached = nw.from_native(_prepare_polars(frame.to_native().collect()).lazy())
-        else:
-            prepared = _prepare(events(log).select(*CANONICAL))
-            cached = nw.from_native(prepared.to_native().localCheckpoint(eager=True))
-        log._prepared = cached
-    return cached
+    if backend(frame) == "polars":
+        # case ids, activities and resources as polars categoricals: windows and
+        # group-bys hash a 32-bit code instead of a string (2x faster windows, 5x
+        # faster group-bys on 10 M events) and the seven string columns of the prepared
+        # frame take 4 bytes a row; values and sort order stay those of the strings,
+        # and collect() hands strings to pandas
+        keyed_frame = keyed(events(frame).select(*CANONICAL))
+        return nw.from_native(_prepare_polars(keyed_frame.to_native().collect()).lazy())
+    prepared = _prepare(events(frame).select(*CANONICAL))
+    return nw.from_native(prepared.to_native().localCheckpoint(eager=True))
 
 
 #: The case windows: (column, shift, name) of the previous / next instance in the case.
@@ -362,20 +357,22 @@ def _prepare_polars(frame: Any) -> Any:
     return out
 
 
-def variant_counts(log: EventLog) -> dict[str, list[Any]]:
-    """``{"variant": [activity lists], "cases": [counts]}``: each case's ordered sequence.
+def variant_counts(prepared: nw.LazyFrame) -> dict[str, list[Any]]:
+    """``{"variant": [activity lists], "cases": [counts]}``: each case's ordered sequence,
+    from the :func:`prepare_events` frame.
 
     narwhals has no ordered list aggregation, so this is native: polars
     ``group_by(case_id).agg(activity.sort_by(ts, row))``, Spark
     ``sort_array(collect_list(struct(ts, row, activity)))``; only the distinct variants
     reach Python.
     """
-    if backend(log) == "spark":
+    native = prepared.to_native()
+    if is_spark(native):
         from pyspark.sql import functions as F  # noqa: N812 - pyspark convention
 
         seq = F.sort_array(F.collect_list(F.struct(*CASE_ORDER, "activity")))
         rows = (
-            log.frame.groupBy("case_id")
+            native.groupBy("case_id")
             .agg(seq.getField("activity").alias("variant"))
             .groupBy("variant")
             .count()
@@ -384,10 +381,9 @@ def variant_counts(log: EventLog) -> dict[str, list[Any]]:
         return {"variant": [r["variant"] for r in rows], "cases": [r["count"] for r in rows]}
     import polars as pl
 
-    # the prepared frame, when computed, has case ids as categoricals: a faster group-by
-    source = log._prepared.to_native() if log._prepared is not None else log.frame.lazy()
+    # the prepared frame has case ids as categoricals: a faster group-by
     counts = (
-        source.select("case_id", "activity", *CASE_ORDER)
+        native.select("case_id", "activity", *CASE_ORDER)
         .group_by("case_id")
         .agg(pl.col("activity").sort_by(CASE_ORDER).alias("variant"))
         .group_by("variant")

@@ -47,3 +47,18 @@ class DataQualityWarning(UserWarning):
 
 class RenderingWarning(DataQualityWarning):
     """An output was produced by a fallback (e.g. Graphviz failed, matplotlib drew the map)."""
+
+
+# Shown as ``rpa_candidates.ParameterError`` etc. in tracebacks: the public name, not the
+# module the class happens to live in.
+for _cls in (
+    RpaCandidatesError,
+    LogFormatError,
+    ColumnMappingError,
+    DataQualityError,
+    ParameterError,
+    DataQualityWarning,
+    RenderingWarning,
+):
+    _cls.__module__ = "rpa_candidates"
+del _cls

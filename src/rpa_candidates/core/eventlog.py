@@ -100,7 +100,6 @@ class EventLog:
         self.quality = quality
         self.tz = tz
         self._identities = identities or {}
-        self._prepared: Any = None  # engine.prepare_events' result, kept for a Spark log
 
     @property
     def frame(self) -> Any:
@@ -109,20 +108,20 @@ class EventLog:
 
     @cached_property
     def df(self) -> pd.DataFrame:
-        return engine.pm4py_frame(self, PM4PY_NAMES)
+        return engine.pm4py_frame(self._frame, PM4PY_NAMES)
 
     @cached_property
     def n_events(self) -> int:
         """Activity instances (a paired start/complete counts once)."""
-        return engine.count_rows(self)
+        return engine.count_rows(self._frame)
 
     @cached_property
     def n_cases(self) -> int:
-        return engine.count_unique(self, "case_id")
+        return engine.count_unique(self._frame, "case_id")
 
     @cached_property
     def n_activities(self) -> int:
-        return engine.count_unique(self, "activity")
+        return engine.count_unique(self._frame, "activity")
 
     @property
     def activities(self) -> list[str]:
@@ -131,12 +130,12 @@ class EventLog:
 
     @cached_property
     def _activities(self) -> tuple[str, ...]:
-        return tuple(engine.value_counts(self, "activity")["activity"].tolist())
+        return tuple(engine.value_counts(self._frame, "activity")["activity"].tolist())
 
     @cached_property
     def has_start_timestamps(self) -> bool:
         """True when at least one instance has a start time (lifecycle or interval log)."""
-        return engine.any_not_null(self, "start_ts")
+        return engine.any_not_null(self._frame, "start_ts")
 
     @property
     def span(self) -> Span:

@@ -48,7 +48,7 @@ def set_progress(enabled: bool | None) -> None:
     enabled : bool or None
         ``True`` shows bars, ``False`` hides them, ``None`` returns to the automatic
         choice (``RPA_CANDIDATES_PROGRESS``, then Jupyter or terminal, never with ``CI``
-        set; see :mod:`rpa_candidates.progress`).
+        set; see :mod:`rpa_candidates.core.progress`).
 
     Raises
     ------
@@ -209,7 +209,7 @@ def phases(names: Sequence[str], *, desc: str, delay: float = DELAY_SECONDS) -> 
 
     Examples
     --------
-    >>> from rpa_candidates.progress import phases
+    >>> from rpa_candidates.core.progress import phases
     >>> with phases(["read", "count"], desc="demo") as step:
     ...     step("read")
     ...     step("count")

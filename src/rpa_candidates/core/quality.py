@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-__all__ = ["ADJUSTMENTS", "REJECTION_REASONS", "DataQuality", "QualityWarning"]
+__all__ = ["ADJUSTMENTS", "REJECTION_REASONS", "DataQuality", "QualityWarning", "log_warnings"]
 
 #: Why a row was not used: code -> (English, German).
 REJECTION_REASONS: dict[str, tuple[str, str]] = {
@@ -255,3 +255,67 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+def log_warnings(q: DataQuality, odd: int) -> list[QualityWarning]:
+    """Log-level findings; ``odd`` counts timestamps before 2000 or in the future."""
+    out = []
+    if q.events == 0:
+        out.append(
+            QualityWarning(
+                "empty_log",
+                "No usable row: every row was rejected (see the reasons above).",
+                "Keine verwendbare Zeile: alle Zeilen wurden verworfen (Gründe siehe oben).",
+            )
+        )
+        return out
+    days = q.span_days
+    if days < 365:
+        out.append(
+            QualityWarning(
+                "short_span",
+                f"The log covers only {days:.0f} days; yearly figures are extrapolated "
+                "from it and seasonal effects may be missed.",
+                f"Das Protokoll umfasst nur {days:.0f} Tage; Jahreswerte werden "
+                "hochgerechnet, saisonale Schwankungen fehlen womöglich.",
+            )
+        )
+    share = q.rows_rejected / q.rows_read if q.rows_read else 0.0
+    if share > 0.05:
+        out.append(
+            QualityWarning(
+                "many_rejected",
+                f"{share:.0%} of the rows were rejected; check the export before relying on "
+                "the figures.",
+                f"{share:.0%} der Zeilen wurden verworfen; bitte den Export prüfen, bevor "
+                "die Zahlen verwendet werden.",
+            )
+        )
+    guessed = {r: c for r, c in q.columns.items() if q.column_source.get(r) == "guessed"}
+    if guessed:
+        out.append(
+            QualityWarning(
+                "guessed_columns",
+                f"Column roles were guessed: {guessed!r}. Check them or pass them to read_log.",
+                f"Spaltenrollen wurden erkannt: {guessed!r}. Bitte prüfen oder angeben.",
+            )
+        )
+    if odd:
+        out.append(
+            QualityWarning(
+                "implausible_dates",
+                f"{odd:,} timestamps lie before 2000 or in the future; check the export.",
+                f"{odd:,} Zeitstempel liegen vor 2000 oder in der Zukunft; bitte prüfen.",
+            )
+        )
+    if "resource" not in q.columns:
+        out.append(
+            QualityWarning(
+                "no_resource",
+                "The log has no resource column: handling times can only be estimated from "
+                "the gaps within a case, which include waiting time.",
+                "Das Protokoll hat keine Bearbeiter-Spalte: Bearbeitungszeiten lassen sich nur "
+                "aus Abständen im Vorgang schätzen, die Wartezeit enthalten.",
+            )
+        )
+    return out

@@ -5,7 +5,7 @@ A step that a software user already does brings no relief when a robot takes it 
 evidence are used, and every classification carries its reason:
 
 * **by name**: the original resource name (kept in memory only, see
-  :mod:`rpa_candidates.privacy`) contains a pattern of a technical account (``SYS_...``,
+  :mod:`rpa_candidates.core.privacy`) contains a pattern of a technical account (``SYS_...``,
   ``svc_...``, ``RPA-Bot-...``, ``...Schnittstelle``);
 * **by behaviour**: the resource acts like software: it completes in under a second, works
   at night and on Sundays on most of its days, or stamps many items with one timestamp
@@ -85,7 +85,7 @@ def _compile_patterns(patterns: Mapping[str, Sequence[str]] | None) -> list[tupl
     return compiled
 
 
-def _behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
+def _behaviour(events: nw.LazyFrame, cfg: Mapping[str, Any]) -> pd.DataFrame:
     """Per-resource behaviour counts, computed on the frame engine (polars or Spark)."""
     hour, weekday = nw.col("local_hour"), nw.col("weekday")
     measured = ~nw.col("start_ts").is_null()
@@ -97,7 +97,7 @@ def _behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
         (hour < cfg["office_start_hour"]) | (hour >= cfg["office_end_hour"]) | (weekday >= 5)
     )
     night = ~dated & ((hour < cfg["night_end_hour"]) | (hour >= cfg["night_start_hour"]))
-    events = engine.prepare_events(log).filter(~nw.col("resource").is_null())
+    events = events.filter(~nw.col("resource").is_null())
     events = events.with_columns(
         measured.cast(nw.Int64).alias("_measured"),
         (measured & ((nw.col("ts") - nw.col("start_ts")) <= cfg["instant_seconds"]))
@@ -138,24 +138,6 @@ def _behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
     )
     median = engine.collect(all_durations, sort=None)["median"]
     table.attrs["median_duration"] = float(median.iloc[0]) if len(median) else math.nan
-    return table
-
-
-def _cached_behaviour(log: EventLog, cfg: Mapping[str, Any]) -> pd.DataFrame:
-    """:func:`_behaviour`, computed once per log and configuration (a copy each call).
-
-    ``analyze`` classifies the resources twice (features and relief); on 10 M events or
-    on Spark the second pass would repeat the same per-resource aggregation.
-    """
-    cache = getattr(log, "_behaviour_cache", None)
-    if cache is None:
-        cache = {}
-        log._behaviour_cache = cache
-    key = repr(sorted(cfg.items()))
-    if key not in cache:
-        cache[key] = _behaviour(log, cfg)
-    table = cache[key].copy()
-    table.attrs = dict(cache[key].attrs)
     return table
 
 
@@ -253,6 +235,7 @@ def classify_resources(
     *,
     patterns: Mapping[str, Sequence[str]] | None = None,
     overrides: Mapping[str, bool] | None = None,
+    events: nw.LazyFrame | None = None,
 ) -> pd.DataFrame:
     """Classify each resource of ``log`` as automated (system, bot, batch) or a person.
 
@@ -298,6 +281,10 @@ def classify_resources(
         ``{pseudonym or original name: True/False}``; wins over every test, with the
         reason ``"set by user"``. Keys that match no resource raise a
         :class:`DataQualityWarning`.
+    events : narwhals.LazyFrame, default=None
+        The prepared frame of ``log`` (:func:`rpa_candidates.core.engine.prepare_events`)
+        when the caller has it (:func:`rpa_candidates.core.prepared.prepare`); None
+        prepares it here.
 
     Returns
     -------
@@ -333,7 +320,7 @@ def classify_resources(
     Examples
     --------
     >>> import rpa_candidates as rc
-    >>> from rpa_candidates.resources import classify_resources
+    >>> from rpa_candidates.core.resources import classify_resources
     >>> sim = rc.synth.simulate("eingangsrechnung", n_cases=300, seed=1, resource_names="opaque")
     >>> table = classify_resources(rc.read_log(sim.events))
     >>> int(table["automated"].sum()), int(sim.staff["system"].sum())
@@ -343,7 +330,9 @@ def classify_resources(
     compiled = _compile_patterns(patterns)
     wanted = _check_overrides(overrides)
     identities: Mapping[str, str] = log._identities.get("resource", {})
-    table = _shares(_cached_behaviour(log, cfg))
+    if events is None:
+        events = engine.prepare_events(log.frame)
+    table = _shares(_behaviour(events, cfg))
     median = table.attrs.get("median_duration", math.nan)
     durations_ok = not (median <= cfg["instant_seconds"])  # NaN (no durations) is fine
 

@@ -9,10 +9,12 @@ import narwhals as nw
 import pandas as pd
 
 from ..core import annualise, engine
+from ..core.prepared import as_prepared
 from ._registry import _ENTRIES, CATALOG, Context
 
 if TYPE_CHECKING:
     from ..core.eventlog import EventLog
+    from ..core.prepared import PreparedLog
 
 __all__ = ["activity_features", "dominant_end", "make_context"]
 
@@ -30,12 +32,13 @@ def dominant_end(prepared: nw.LazyFrame) -> str | None:
     return str(frame["activity"].iloc[0]) if len(frame) else None
 
 
-def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Context:
+def make_context(p: PreparedLog, **options: Any) -> Context:
     """Log-level facts: cases, observation period in years, dominant end activity.
 
-    The period is :func:`rpa_candidates.annualise.arrival_days` over the case starts (the
+    The period is :func:`rpa_candidates.core.annualise.arrival_days` over the case starts (the
     same period the relief estimate annualises over), at least one day.
     """
+    prepared = p.events
     starts = (
         prepared.with_columns(nw.min_horizontal("start_ts", "ts").alias("_start"))
         .group_by("case_id")
@@ -49,11 +52,11 @@ def make_context(log: EventLog, prepared: nw.LazyFrame, **options: Any) -> Conte
     row = engine.collect(starts, sort=None).iloc[0]
     days = annualise.period_days(int(row["n"]), float(row["first"]), float(row["last"]))
     return Context(
-        n_cases=log.n_cases,
+        n_cases=p.log.n_cases,
         span_years=(days if days == days else 1.0) / annualise.DAYS_PER_YEAR,
         dominant_end=dominant_end(prepared),
         options=dict(options),
-        events=engine.events(log),
+        events=p.canonical,
     )
 
 
@@ -68,7 +71,7 @@ def _to_pandas(frame: Any) -> pd.DataFrame:
 
 
 def activity_features(
-    log: EventLog,
+    log: EventLog | PreparedLog,
     *,
     handling_times: Mapping[str, float] | None = None,
     automation: Mapping[str, Any] | None = None,
@@ -77,14 +80,15 @@ def activity_features(
 
     Parameters
     ----------
-    log : EventLog
-        A log from :func:`rpa_candidates.read_log`.
+    log : EventLog or PreparedLog
+        A log from :func:`rpa_candidates.read_log`, or the log prepared once by
+        :func:`rpa_candidates.core.prepared.prepare` (as ``rc.analyze`` passes it).
     handling_times : mapping, default=None
         Standard handling times in minutes per activity (e.g. from a workshop or the
         Destatis Zeitwerttabelle, see :func:`rpa_candidates.timing.standard_times`); they
         win over every estimate and the activity's ``handling_source`` becomes ``"given"``.
     automation : mapping, default=None
-        Options of :func:`rpa_candidates.resources.classify_resources` (``patterns``,
+        Options of :func:`rpa_candidates.core.resources.classify_resources` (``patterns``,
         ``overrides``) that decide which resources count as automated.
 
     Returns
@@ -102,16 +106,9 @@ def activity_features(
     >>> set(features.columns) == {"activity", *rc.features.CATALOG}
     True
     """
-    from ..core.resources import classify_resources
-
-    prepared = engine.prepare_events(log)
-    classification = classify_resources(log, **dict(automation or {}))
-    ctx = make_context(
-        log,
-        prepared,
-        handling_times=dict(handling_times or {}),
-        resources=classification,
-    )
+    p = as_prepared(log, automation=automation)
+    prepared = p.events
+    ctx = make_context(p, handling_times=dict(handling_times or {}), resources=p.resources)
     aggregations = [e for e in _ENTRIES if e.kind == "agg"]
     result = _to_pandas(
         prepared.group_by("activity").agg(

@@ -7,7 +7,7 @@ drift apart. Two kinds exist:
 
 * ``kind="agg"``: the function returns a narwhals aggregation expression, evaluated in one
   ``group_by("activity").agg(...)`` over the prepared events
-  (:func:`rpa_candidates.engine.prepare_events`);
+  (:func:`rpa_candidates.core.engine.prepare_events`);
 * ``kind="table"``: the function takes the prepared events and a :class:`Context` and
   returns a frame (narwhals LazyFrame or pandas) with ``activity`` and the indicator
   columns it declares in ``columns``.
@@ -76,14 +76,14 @@ class Context:
     n_cases : int
         Distinct cases in the log.
     span_years : float
-        Observation period in years (:func:`rpa_candidates.annualise.arrival_days` / 365.25).
+        Observation period in years (:func:`rpa_candidates.core.annualise.arrival_days` / 365.25).
     dominant_end : str or None
         The most frequent last activity of a case.
     options : dict
         Caller options passed through (e.g. standard handling times, automation patterns).
     events : narwhals.LazyFrame or None
         The canonical events with the log's attribute columns (the prepared frame leaves
-        the attributes out to save memory; :func:`rpa_candidates.engine.prepare_events`).
+        the attributes out to save memory; :func:`rpa_candidates.core.engine.prepare_events`).
     """
 
     n_cases: int

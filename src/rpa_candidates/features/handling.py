@@ -91,5 +91,5 @@ def handling(prepared: nw.LazyFrame, ctx: Context) -> pd.DataFrame:
         Unit: share 0..1
         Direction: -
     """
-    table = timing.summarise(timing.instance_handling(prepared, ctx))
+    table = timing.summarise(timing.instance_handling(prepared, ctx.options))
     return table[["activity", *COLUMNS]]

@@ -7,7 +7,7 @@ into three classes: mechanical data work, judgement, and physical work or commun
 
 Matching rules (the lexicon file repeats them next to the terms):
 
-1. The name is folded (:func:`rpa_candidates.resources.fold_name`: lower case, ä→ae,
+1. The name is folded (:func:`rpa_candidates.core.resources.fold_name`: lower case, ä→ae,
    ß→ss, accents dropped) and split into tokens at every character that is not a letter
    or digit (``"W_Nabellen offertes"`` → ``w``, ``nabellen``, ``offertes``).
 2. A stem of at least 5 letters matches anywhere inside a token, so German compounds are

@@ -1,7 +1,7 @@
 """Indicator family ``resources``: who executes a step, when, and whether software already does.
 
-One vectorised pass over the prepared events (:func:`rpa_candidates.engine.prepare_events`):
-the automated resources of :func:`rpa_candidates.resources.classify_resources` (passed by the
+One vectorised pass over the prepared events (:func:`rpa_candidates.core.engine.prepare_events`):
+the automated resources of :func:`rpa_candidates.core.resources.classify_resources` (passed by the
 assembly in ``ctx.options["resources"]``) enter as a short list of pseudonyms in an
 ``is_in`` expression, so nothing has to be joined across backends. Only per-activity
 counts are collected.

@@ -2,7 +2,7 @@
 
 Annualisation divides by the observation period in years, ``T = R·(n+1)/(n−1) / 365.25``
 with ``R`` the range of the ``n`` case starts in days, at least one day
-(:mod:`rpa_candidates.annualise`); a log shorter than a year is extrapolated and
+(:mod:`rpa_candidates.core.annualise`); a log shorter than a year is extrapolated and
 ``log.quality`` warns about it.
 """
 

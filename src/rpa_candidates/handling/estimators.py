@@ -1,7 +1,7 @@
 """Handling time: how long a person works on one execution of an activity.
 
 Estimators written once as narwhals expressions over
-:func:`rpa_candidates.engine.prepare_events` (no loop over events or cases):
+:func:`rpa_candidates.core.engine.prepare_events` (no loop over events or cases):
 
 * ``lifecycle``: ``ts − start_ts`` where the instance has a start;
 * ``resource_gap``: ``ts − prev_resource_ts``, the time since the same resource's previous
@@ -9,7 +9,7 @@ Estimators written once as narwhals expressions over
   batch, both completions in office hours on an office day, resource not automated): the
   user-tracking approach Celonis documents for logs without start times [1]_; with
   ``idle_correction`` (default) each gap is replaced by its expected handling time without
-  the idle time before it, from a model fitted to the gaps (:mod:`rpa_candidates.idle`);
+  the idle time before it, from a model fitted to the gaps (:mod:`rpa_candidates.handling.idle`);
 * ``case_gap``: ``ts − prev_case_ts`` within one local day and capped, a last resort that
   contains the waiting time between the steps and so overstates handling time;
 * ``given``: standard minutes from the user (e.g. :func:`standard_times`), which win.
@@ -38,25 +38,15 @@ import pandas as pd
 
 from ..core import engine
 from ..core.errors import DataQualityWarning, ParameterError
+from ..core.prepared import as_prepared, prepared_events
 from . import idle
 from .settings import TimingSettings, _defaults, _standard_minutes, load_settings
-from .standard_times import standard_time, standard_times
 
 if TYPE_CHECKING:
     from ..core.eventlog import EventLog
-    from ..features import Context
+    from ..core.prepared import PreparedLog
 
-__all__ = [
-    "SOURCES",
-    "TimingSettings",
-    "estimator_instances",
-    "handling_times",
-    "instance_handling",
-    "load_settings",
-    "standard_time",
-    "standard_times",
-    "summarise",
-]
+__all__ = ["SOURCES", "estimator_instances", "handling_times", "instance_handling", "summarise"]
 
 #: The values of ``handling_source``, in order of preference after ``given``.
 SOURCES = ("given", "lifecycle", "resource_gap", "case_gap")
@@ -72,7 +62,7 @@ def _automated(resources: Any) -> list[str]:
         found = list(resources.columns) if isinstance(resources, pd.DataFrame) else resources
         raise ParameterError(
             f"resources must be a DataFrame with columns 'resource' and 'automated', got "
-            f"{found!r}; pass the result of rpa_candidates.resources.classify_resources(log)."
+            f"{found!r}; pass the result of rpa_candidates.core.resources.classify_resources(log)."
         )
     automated = resources["automated"].fillna(False).astype(bool)
     return sorted(str(r) for r in resources.loc[automated, "resource"].dropna().unique())
@@ -92,7 +82,7 @@ def estimator_instances(
     ``prepared``, ``lifecycle_s``, ``gap_s``, ``case_s`` (seconds, null where not valid
     under the session rules of ``s``), ``instant``; ``gap_s`` without the idle time before
     the instance if ``idle_correction`` (``None``: ``s.idle_correction``; see
-    :func:`rpa_candidates.idle.remove_idle`). Callers pass ``False`` when no activity
+    :func:`rpa_candidates.handling.idle.remove_idle`). Callers pass ``False`` when no activity
     takes its handling time from ``gap_s``: the idle model's fit is then not needed (its
     result would be discarded), and nothing else changes. ``automated``: pseudonyms of
     automated resources (they give no resource gaps). :func:`instance_handling` picks one
@@ -201,20 +191,24 @@ def _instance_handling(
 
 
 def instance_handling(
-    prepared: nw.LazyFrame, ctx: Context | None = None, *, settings: TimingSettings | None = None
+    prepared: nw.LazyFrame,
+    options: Mapping[str, Any] | None = None,
+    *,
+    settings: TimingSettings | None = None,
 ) -> nw.LazyFrame:
     """Per-instance handling time, lazily, from the best source of each activity.
 
     Parameters
     ----------
     prepared : narwhals.LazyFrame
-        :func:`rpa_candidates.engine.prepare_events` of a log.
-    ctx : Context, default=None
-        Its ``options`` may hold ``handling_times`` (activity -> standard minutes),
-        ``resources`` (a :func:`rpa_candidates.resources.classify_resources` frame) and
-        ``timing`` (a :class:`TimingSettings`).
+        :func:`rpa_candidates.core.engine.prepare_events` of a log.
+    options : mapping, default=None
+        The feature context's options (``rc.features.Context.options``); may hold
+        ``handling_times`` (activity -> standard minutes), ``resources`` (a
+        :func:`rpa_candidates.core.resources.classify_resources` frame) and ``timing``
+        (a :class:`TimingSettings`).
     settings : TimingSettings, default=None
-        Overrides ``ctx.options["timing"]``; ``None`` uses ``data/timing.toml``.
+        Overrides ``options["timing"]``; ``None`` uses ``data/timing.toml``.
 
     Returns
     -------
@@ -225,8 +219,7 @@ def instance_handling(
         another instance at the same second, or if start→complete, or without a start the
         case gap, is below ``instant_seconds``; null if none of these exists).
     """
-    options = ctx.options if ctx is not None else {}
-    return _instance_handling(prepared, options, settings)
+    return _instance_handling(prepared, options or {}, settings)
 
 
 def summarise(instances: nw.LazyFrame) -> pd.DataFrame:
@@ -269,7 +262,7 @@ def summarise(instances: nw.LazyFrame) -> pd.DataFrame:
 
 
 def handling_times(
-    log: EventLog,
+    log: EventLog | PreparedLog,
     *,
     standard_times: Mapping[str, float] | None = None,
     resources: pd.DataFrame | None = None,
@@ -291,13 +284,15 @@ def handling_times(
 
     Parameters
     ----------
-    log : EventLog
-        A log from :func:`rpa_candidates.read_log`.
+    log : EventLog or PreparedLog
+        A log from :func:`rpa_candidates.read_log`, or one prepared by
+        :func:`rpa_candidates.core.prepared.prepare` (its resource classification is used
+        when ``resources`` is None).
     standard_times : mapping, default=None
         Activity -> standard minutes per execution; wins over every estimate.
     resources : pandas.DataFrame, default=None
         Columns ``resource`` (pseudonym) and ``automated`` (bool), as returned by
-        :func:`rpa_candidates.resources.classify_resources`; automated resources give no
+        :func:`rpa_candidates.core.resources.classify_resources`; automated resources give no
         resource gaps. ``None`` classifies the log's resources with that function.
     resource_gap_cap_minutes, case_gap_cap_minutes, office_start_hour, office_end_hour, \
 office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : default=None
@@ -305,7 +300,7 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
         (60 min, 480 min, 6, 19, Monday–Friday, 0.5, 5, 0.1).
     idle_correction : bool, default=None
         Remove the idle time before each item from its resource gap
-        (:mod:`rpa_candidates.idle`); ``None`` takes the default (``True``).
+        (:mod:`rpa_candidates.handling.idle`); ``None`` takes the default (``True``).
 
     Returns
     -------
@@ -348,6 +343,11 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
         idle_correction=idle_correction,
     )
     given = _standard_minutes(standard_times)
+    if resources is None:
+        p = as_prepared(log)
+        log, prepared, resources = p.log, p.events, p.resources
+    else:
+        log, prepared = prepared_events(log)
     unknown = sorted(set(given) - set(log.activities))
     if unknown:
         warnings.warn(
@@ -356,15 +356,5 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
             DataQualityWarning,
             stacklevel=2,
         )
-    if resources is None:
-        resources = _classify(log)
     options = {"handling_times": given, "resources": resources}
-    return summarise(_instance_handling(engine.prepare_events(log), options, settings))
-
-
-def _classify(log: EventLog) -> pd.DataFrame | None:
-    try:
-        from ..core.resources import classify_resources
-    except ImportError:  # the resources module is optional for this estimator
-        return None
-    return classify_resources(log)
+    return summarise(_instance_handling(prepared, options, settings))

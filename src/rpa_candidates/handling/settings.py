@@ -42,7 +42,7 @@ class TimingSettings:
         Durations below this count as instant (``instant_share``).
     idle_correction : bool
         Replace each resource gap by its expected handling time without the idle time
-        before it (:mod:`rpa_candidates.idle`); ``False`` keeps the plain gap.
+        before it (:mod:`rpa_candidates.handling.idle`); ``False`` keeps the plain gap.
     idle_bin_seconds : float
         Bin width of the gap histogram the idle model is fitted on.
     idle_max_iterations : int

@@ -12,19 +12,14 @@ import polars as pl
 from ..core.errors import DataQualityWarning, ParameterError, RpaCandidatesError
 from ..core.eventlog import EventLog
 from ..core.privacy import derive_key, pseudonymize_column, run_values
-from ..core.quality import REJECTION_REASONS, DataQuality, QualityWarning
+from ..core.quality import REJECTION_REASONS, DataQuality, log_warnings
 from .datetimes import utc_offset_seconds
 from .normalize import CANONICAL, normalize
 from .numbers import coerce_numeric_columns
-from .roles import SYNONYMS, normalize_name
+from .roles import STAFF_HEADERS, normalize_name
 from .sources import read_source
 
 __all__ = ["read_log"]
-
-_STAFF_HEADERS = {normalize_name(s) for s in SYNONYMS["resource"]} | {
-    "responsible", "creator", "caseresponsible", "casecreator", "zustaendig", "zustaendigkeit",
-    "verantwortlich", "ersteller", "erstelltvon", "geaendertvon", "bearbeitetvon",
-}  # fmt: skip
 
 
 def read_log(
@@ -65,7 +60,7 @@ def read_log(
         Reading of local times in the repeated hour when summer time ends.
     pseudonymize : bool, default=True
         Replace case ids and staff identifiers (and attribute columns holding staff
-        identifiers) by keyed-hash pseudonyms, see :mod:`rpa_candidates.privacy`.
+        identifiers) by keyed-hash pseudonyms, see :mod:`rpa_candidates.core.privacy`.
     pseudonym_key : str or bytes, default=None
         Key for stable pseudonyms across exports; default: the environment variable
         ``RPA_CANDIDATES_PSEUDONYM_KEY``, else a key derived from the log.
@@ -207,7 +202,7 @@ def _pseudonymize(
         if frame.schema[column] != pl.String:
             continue
         values = set(frame.get_column(column).drop_nulls().unique().to_list())
-        named = normalize_name(column.removeprefix("case:")) in _STAFF_HEADERS
+        named = normalize_name(column.removeprefix("case:")) in STAFF_HEADERS
         if values and (named or len(values & staff) >= 0.5 * len(values)):
             hidden.append(column)
     case_ids = frame.get_column("case_id")
@@ -261,69 +256,5 @@ def _quality(raw, norm, frame: pl.DataFrame, details: dict[str, Any], *, cases: 
     )
     now = datetime.now(tz=UTC).timestamp()
     odd = int(((frame.get_column("ts") < 946684800) | (frame.get_column("ts") > now)).sum())
-    quality.warnings.extend(_warnings(quality, odd))
+    quality.warnings.extend(log_warnings(quality, odd))
     return quality
-
-
-def _warnings(q: DataQuality, odd: int) -> list[QualityWarning]:
-    """Log-level findings; ``odd`` counts timestamps before 2000 or in the future."""
-    out = []
-    if q.events == 0:
-        out.append(
-            QualityWarning(
-                "empty_log",
-                "No usable row: every row was rejected (see the reasons above).",
-                "Keine verwendbare Zeile: alle Zeilen wurden verworfen (Gründe siehe oben).",
-            )
-        )
-        return out
-    days = q.span_days
-    if days < 365:
-        out.append(
-            QualityWarning(
-                "short_span",
-                f"The log covers only {days:.0f} days; yearly figures are extrapolated "
-                "from it and seasonal effects may be missed.",
-                f"Das Protokoll umfasst nur {days:.0f} Tage; Jahreswerte werden "
-                "hochgerechnet, saisonale Schwankungen fehlen womöglich.",
-            )
-        )
-    share = q.rows_rejected / q.rows_read if q.rows_read else 0.0
-    if share > 0.05:
-        out.append(
-            QualityWarning(
-                "many_rejected",
-                f"{share:.0%} of the rows were rejected; check the export before relying on "
-                "the figures.",
-                f"{share:.0%} der Zeilen wurden verworfen; bitte den Export prüfen, bevor "
-                "die Zahlen verwendet werden.",
-            )
-        )
-    guessed = {r: c for r, c in q.columns.items() if q.column_source.get(r) == "guessed"}
-    if guessed:
-        out.append(
-            QualityWarning(
-                "guessed_columns",
-                f"Column roles were guessed: {guessed!r}. Check them or pass them to read_log.",
-                f"Spaltenrollen wurden erkannt: {guessed!r}. Bitte prüfen oder angeben.",
-            )
-        )
-    if odd:
-        out.append(
-            QualityWarning(
-                "implausible_dates",
-                f"{odd:,} timestamps lie before 2000 or in the future; check the export.",
-                f"{odd:,} Zeitstempel liegen vor 2000 oder in der Zukunft; bitte prüfen.",
-            )
-        )
-    if "resource" not in q.columns:
-        out.append(
-            QualityWarning(
-                "no_resource",
-                "The log has no resource column: handling times can only be estimated from "
-                "the gaps within a case, which include waiting time.",
-                "Das Protokoll hat keine Bearbeiter-Spalte: Bearbeitungszeiten lassen sich nur "
-                "aus Abständen im Vorgang schätzen, die Wartezeit enthalten.",
-            )
-        )
-    return out

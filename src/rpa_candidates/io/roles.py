@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..core.errors import ColumnMappingError, ParameterError
 
-__all__ = ["ROLES", "SYNONYMS", "ColumnRoles", "normalize_name", "resolve_roles"]
+__all__ = ["ROLES", "STAFF_HEADERS", "SYNONYMS", "ColumnRoles", "normalize_name", "resolve_roles"]
 
 #: The roles in the order they are resolved; the first three are required.
 ROLES = ("case", "activity", "timestamp", "start_timestamp", "resource", "lifecycle")
@@ -296,3 +296,10 @@ def resolve_roles(columns: Sequence[str], given: Mapping[str, str | None]) -> Co
                 + f"{(hint or present[0] if present else 'Spalte')!r})."
             )
     return ColumnRoles(columns=chosen, how=how)
+
+
+#: Normalised headers of columns that name staff (pseudonymised like the resource).
+STAFF_HEADERS = {normalize_name(s) for s in SYNONYMS["resource"]} | {
+    "responsible", "creator", "caseresponsible", "casecreator", "zustaendig", "zustaendigkeit",
+    "verantwortlich", "ersteller", "erstelltvon", "geaendertvon", "bearbeitetvon",
+}  # fmt: skip

@@ -11,7 +11,6 @@ import gzip
 import os
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import polars as pl
 
 from ..core.errors import LogFormatError, ParameterError
 from .limits import max_bytes_option, read_limited
+from .table import RawTable, _from_pandas, _with_row_index
 
 __all__ = ["FORMATS", "RawTable", "read_source"]
 
@@ -35,26 +35,6 @@ FORMATS = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
 }
-
-
-@dataclass
-class RawTable:
-    """A table as read, before roles and types are applied."""
-
-    table: pl.DataFrame
-    source: str
-    format: str
-    reader: str
-    malformed_rows: list[int] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
-    #: True when every column arrived as text (CSV): numbers are then recognised later.
-    text_only: bool = False
-
-
-def _with_row_index(table: pl.DataFrame) -> pl.DataFrame:
-    if "_row" in table.columns:
-        table = table.rename({"_row": "_row_attr"})
-    return table.with_row_index("_row").with_columns(pl.col("_row").cast(pl.Int64))
 
 
 def _format_of(path: Path) -> str:
@@ -156,23 +136,6 @@ def _check_options(options: dict[str, Any], allowed: set[str], fmt: str) -> None
         raise ParameterError(
             f"Unknown reader options {sorted(unknown)!r} for {fmt}; allowed: {sorted(allowed)!r}."
         )
-
-
-def _from_pandas(frame: Any) -> RawTable:
-    import pandas as pd
-
-    frame = frame.reset_index(drop=True)
-    frame.columns = [str(c) for c in frame.columns]
-    try:
-        table = pl.from_pandas(frame)
-    except (TypeError, ValueError, pl.exceptions.PolarsError, ImportError):
-        # Mixed Python objects in a column: keep them as text, missing values as null.
-        fixed = frame.copy()
-        for column in fixed.columns:
-            if fixed[column].dtype == object:
-                fixed[column] = fixed[column].map(lambda v: None if pd.isna(v) else str(v))
-        table = pl.from_pandas(fixed)
-    return RawTable(_with_row_index(table), "pandas DataFrame", "dataframe", "pandas")
 
 
 def _read_csv(path: Path, *, max_bytes: int, **options: Any) -> RawTable:

@@ -4,7 +4,7 @@
 rejection reasons in their order, FIFO lifecycle pairing as in
 :mod:`rpa_candidates.io.lifecycle`, attribute renaming), the timestamp rules of
 :mod:`rpa_candidates.io.datetimes` (see :mod:`.spark_times`) and the keyed-hash
-pseudonyms of :mod:`rpa_candidates.privacy` with Spark functions, so that the result
+pseudonyms of :mod:`rpa_candidates.core.privacy` with Spark functions, so that the result
 equals what the polars path gives for the same rows. What reaches the driver is small:
 counts per rejection reason, format and partition, the distinct activities that have
 start events, the distinct staff identifiers, and at most :data:`REJECTED_ROWS_KEPT`
@@ -35,10 +35,10 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from ..core.errors import ParameterError
-from ..core.quality import REJECTION_REASONS, DataQuality
+from ..core.quality import REJECTION_REASONS, DataQuality, log_warnings
 from .lifecycle import COMPLETE_WORDS, KNOWN_WORDS, START_WORDS
 from .normalize import _ORDER, _RESERVED, CANONICAL, _attribute_names, _raise_first
-from .roles import ColumnRoles, resolve_roles
+from .roles import STAFF_HEADERS, ColumnRoles, resolve_roles
 from .sources import RawTable
 from .spark_lifecycle import col, pair_spark
 from .spark_privacy import pseudonymize_spark
@@ -88,8 +88,6 @@ def read_spark(
     ColumnMappingError, LogFormatError, DataQualityError
         As :func:`rpa_candidates.read_log`.
     """
-    from .read import _STAFF_HEADERS, _warnings
-
     if options:
         raise ParameterError(
             f"Reader options {sorted(options)!r} only apply to files, not to a DataFrame; "
@@ -227,7 +225,7 @@ def read_spark(
             frame,
             [renamed[a] for a in attributes],
             key=pseudonym_key,
-            staff_headers=_STAFF_HEADERS,
+            staff_headers=STAFF_HEADERS,
         )
         details["pseudonymized"] = ["case_id", "resource", *hidden]
     else:
@@ -255,7 +253,7 @@ def read_spark(
         end=stats["end"],
         _rejected_rows=rejected_rows,
     )
-    quality.warnings.extend(_warnings(quality, stats["implausible"]))
+    quality.warnings.extend(log_warnings(quality, stats["implausible"]))
     return result, quality, identities
 
 

@@ -1,9 +1,9 @@
-"""Keyed-hash pseudonyms on Spark, equal to :mod:`rpa_candidates.privacy`'s.
+"""Keyed-hash pseudonyms on Spark, equal to :mod:`rpa_candidates.core.privacy`'s.
 
 HMAC-SHA256 is built from Spark's ``sha2`` on binary values (RFC 2104):
 ``HMAC(K, m) = H((K' ⊕ opad) ‖ H((K' ⊕ ipad) ‖ m))`` with ``K'`` the key padded to the
 64-byte block (a longer key is hashed first), so every pseudonym is computed on the
-executors and equals :func:`rpa_candidates.privacy.pseudonym_map` for the same key: the
+executors and equals :func:`rpa_candidates.core.privacy.pseudonym_map` for the same key: the
 prefix plus the first ``n`` hex digits, ``n`` starting at 10 and growing by 2 until no
 two distinct values of the column share one.
 
@@ -12,7 +12,7 @@ holding staff identifiers) with their pseudonyms, to recognise system accounts b
 case ids stay on the cluster. Driver memory: about 200 bytes per distinct staff value.
 
 Without ``pseudonym_key`` and without the environment variable, the key is derived from
-the log as in :func:`rpa_candidates.privacy.derive_key`: a SHA-256 over the sorted distinct
+the log as in :func:`rpa_candidates.core.privacy.derive_key`: a SHA-256 over the sorted distinct
 case ids and staff ids, which are streamed to the driver one partition at a time
 (``toLocalIterator``), so the driver holds one partition of distinct ids at once.
 """
@@ -52,7 +52,7 @@ def hmac_hex(value: Column, key: bytes) -> Column:
 
 
 def spark_key(frame: DataFrame, key: str | bytes | None) -> bytes:
-    """The key of :func:`rpa_candidates.privacy.derive_key`, without collecting the ids.
+    """The key of :func:`rpa_candidates.core.privacy.derive_key`, without collecting the ids.
 
     Given ``key`` or the environment variable, no data is read. Otherwise the sorted
     distinct ``"c\\0" + case_id`` and ``"r\\0" + resource`` values are hashed as

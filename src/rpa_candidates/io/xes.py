@@ -21,6 +21,7 @@ import polars as pl
 
 from ..core.errors import LogFormatError, ParameterError
 from .limits import default_max_bytes, scan_limited
+from .table import RawTable, _from_pandas, _with_row_index
 
 __all__ = ["read_xes"]
 
@@ -109,8 +110,6 @@ def _pm4py(path: Path) -> pl.DataFrame:
             f"{path.name!r} cannot be read by pm4py's XES reader ({type(error).__name__}: "
             f"{error}). Re-export it from the source system."
         ) from error
-    from .sources import _from_pandas
-
     return _from_pandas(frame).table.drop("_row")
 
 
@@ -126,8 +125,6 @@ def read_xes(path: Path, *, reader: str = "auto", max_bytes: int | None = None, 
         Most bytes the document may hold (inflated); None takes the default from
         ``data/limits.toml``.
     """
-    from .sources import RawTable, _with_row_index
-
     if options:
         raise ParameterError(
             f"Unknown reader options {sorted(options)!r} for XES; allowed: ['xes_reader']."

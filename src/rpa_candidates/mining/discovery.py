@@ -3,7 +3,7 @@
 Everything that grows with the number of events (directly-follows counts, waiting times,
 start and end activities, variants) is computed on the canonical frame, in narwhals
 (polars or Spark). pm4py, imported lazily through
-:func:`rpa_candidates._pm4py.pm4py_module`, only ever sees these small aggregates:
+:func:`rpa_candidates.core._pm4py.pm4py_module`, only ever sees these small aggregates:
 
 * the inductive miner runs on the **variant log** (each distinct activity sequence once,
   with its number of cases), which for pm4py's IMf is the same input as the full log, so
@@ -15,7 +15,7 @@ start and end activities, variants) is computed on the canonical frame, in narwh
   :math:`\\#\\text{variants}` instead of :math:`\\#\\text{cases}` traces.
 
 The process map (``ProcessModel.figure`` and ``ProcessModel.to_svg``) is drawn in
-:mod:`rpa_candidates.processmap`.
+:mod:`rpa_candidates.mining.processmap`.
 """
 
 from __future__ import annotations
@@ -26,34 +26,47 @@ import narwhals as nw
 import pandas as pd
 
 from ..core import engine
+from ..core._data import load_toml
 from ..core._pm4py import pm4py_module
 from ..core.errors import ParameterError
-from ._pm4py_discovery import mine_tree, replay_fitness
+from ..core.prepared import prepared_events
+from ._pm4py_discovery import footprint_fitness, mine_tree, replay_fitness
 from .model import ARROW, ProcessModel
 
 if TYPE_CHECKING:
     from ..core.eventlog import EventLog
+    from ..core.prepared import PreparedLog
 
 __all__ = [
     "MAX_MINING_VARIANTS",
     "MAX_REPLAY_CHECKS",
+    "MAX_REPLAY_SECONDS",
+    "MAX_REPLAY_TRANSITIONS",
     "MAX_REPLAY_VARIANTS",
+    "MAX_VARIANT_MINER_WORK",
     "discover",
 ]
 
+_BUDGET = {k: v["value"] for k, v in load_toml("mining.toml").items()}
 #: Beyond this many distinct variants the miner runs IMd on the DFG (no noise filter).
-MAX_MINING_VARIANTS = 20_000
+MAX_MINING_VARIANTS = int(_BUDGET["max_mining_variants"])
+#: ... and beyond this work estimate of IMf, ``A² · Σ_v |v|`` (:func:`miner_work`).
+MAX_VARIANT_MINER_WORK = float(_BUDGET["max_variant_miner_work"])
 #: Token-based replay replays at most this many variants, the most frequent first.
-MAX_REPLAY_VARIANTS = 2_000
+MAX_REPLAY_VARIANTS = int(_BUDGET["max_replay_variants"])
 #: ... and at most this many transition checks: pm4py's token replay tests every
 #: transition of the net at every replayed event, so a variant costs its length times the
 #: net's transitions (≈ 2 µs a check: 10 M ≈ 20 s). The real sample logs need at most
 #: 2.6 M (BPI Challenge 2012: 55 transitions, 2,000 variants); a log of 10,000 distinct
 #: activities needs 10⁸ (116 s for rc.analyze before this cap).
-MAX_REPLAY_CHECKS = 10_000_000
+MAX_REPLAY_CHECKS = int(_BUDGET["max_replay_checks"])
+#: Nets with more transitions get the footprint fitness on the DFG instead of replay.
+MAX_REPLAY_TRANSITIONS = int(_BUDGET["max_replay_transitions"])
+#: Wall-clock guard of token replay (seconds), checked between chunks of variants.
+MAX_REPLAY_SECONDS = float(_BUDGET["replay_seconds"])
 
 
-def discover(log: EventLog, *, noise: float = 0.2) -> ProcessModel:
+def discover(log: EventLog | PreparedLog, *, noise: float = 0.2) -> ProcessModel:
     """Discover the process of ``log``: DFG, variants, process tree, Petri net, BPMN, fitness.
 
     With events :math:`e_1, \\dots, e_n` of a case ordered by completion time (ties by
@@ -68,10 +81,13 @@ def discover(log: EventLog, *, noise: float = 0.2) -> ProcessModel:
       ``share`` = cases of the variant / all cases;
     * process tree: pm4py's inductive miner, IMf with ``noise_threshold=noise`` (IM when
       ``noise == 0``) on the variant log; IMd on the DFG past
-      :data:`MAX_MINING_VARIANTS` variants;
+      :data:`MAX_MINING_VARIANTS` variants or a work estimate
+      :math:`A^2 \\sum_v |v|` above :data:`MAX_VARIANT_MINER_WORK` (an unstructured log);
     * fitness: token-based replay of each variant once (at most
-      :data:`MAX_REPLAY_VARIANTS` and :data:`MAX_REPLAY_CHECKS`, the most frequent first),
-      weighted by its cases :math:`c_v`.
+      :data:`MAX_REPLAY_VARIANTS`, :data:`MAX_REPLAY_CHECKS` and
+      :data:`MAX_REPLAY_SECONDS`, the most frequent first), weighted by its cases
+      :math:`c_v`; for a net of more than :data:`MAX_REPLAY_TRANSITIONS` transitions the
+      footprint fitness on the DFG instead (:func:`footprint_fitness`).
       With missing, consumed, remaining and produced tokens :math:`m_v, c'_v, r_v, p_v`
       and trace fitness :math:`f_v`:
 
@@ -87,8 +103,9 @@ def discover(log: EventLog, *, noise: float = 0.2) -> ProcessModel:
 
     Parameters
     ----------
-    log : EventLog
-        A log from :func:`rpa_candidates.read_log`.
+    log : EventLog or PreparedLog
+        A log from :func:`rpa_candidates.read_log`, or the log prepared once by
+        :func:`rpa_candidates.core.prepared.prepare` (as ``rc.analyze`` passes it).
     noise : float, default=0.2
         IMf noise threshold in [0, 1): where no cut is found, IMf drops a
         directly-follows edge rarer than ``noise`` times the most frequent edge (or end)
@@ -99,8 +116,10 @@ def discover(log: EventLog, *, noise: float = 0.2) -> ProcessModel:
     ProcessModel
         ``fitness`` holds ``log_fitness``, ``average_trace_fitness`` (both 0–1),
         ``perc_fit_traces`` (percent of replayed cases that fit, 0–100, as in pm4py),
-        ``case_coverage`` (share of cases replayed), ``variants_replayed`` and
-        ``variants_total``.
+        ``case_coverage`` (share of cases replayed), ``variants_replayed``,
+        ``variants_total``, ``method`` (``"token_replay"`` or ``"footprints"``) and
+        ``stopped_by`` (the bound that cut the replay: ``"variants"``, ``"checks"``,
+        ``"time"``, or None); budgets in ``data/mining.toml``.
 
     Raises
     ------
@@ -130,20 +149,34 @@ def discover(log: EventLog, *, noise: float = 0.2) -> ProcessModel:
         raise ParameterError(
             f"noise must be a number in [0, 1), got {noise!r}; e.g. discover(log, noise=0.2)."
         )
-    dfg, starts, ends, activities = _dfg_tables(log)
-    variants = _variants(log)
+    log, prepared = prepared_events(log)
+    dfg, starts, ends, activities = _dfg_tables(prepared)
+    variants = _variants(prepared)
     n_cases = int(variants["cases"].sum())
     variants["share"] = variants["cases"] / n_cases if n_cases else 0.0
 
     tree, miner = mine_tree(
-        variants, dfg, starts, ends, noise=float(noise), max_variants=MAX_MINING_VARIANTS
+        variants,
+        dfg,
+        starts,
+        ends,
+        noise=float(noise),
+        max_variants=MAX_MINING_VARIANTS,
+        max_work=MAX_VARIANT_MINER_WORK,
     )
     pm4py = pm4py_module()
     petri_net = pm4py.convert_to_petri_net(tree)
     bpmn = pm4py.convert_to_bpmn(tree)
-    fitness = replay_fitness(
-        variants, petri_net, max_variants=MAX_REPLAY_VARIANTS, max_checks=MAX_REPLAY_CHECKS
-    )
+    if len(petri_net[0].transitions) > MAX_REPLAY_TRANSITIONS:
+        fitness = footprint_fitness(tree, dfg, starts, ends, variants)
+    else:
+        fitness = replay_fitness(
+            variants,
+            petri_net,
+            max_variants=MAX_REPLAY_VARIANTS,
+            max_checks=MAX_REPLAY_CHECKS,
+            max_seconds=MAX_REPLAY_SECONDS,
+        )
     return ProcessModel(
         dfg=dfg,
         start_activities=starts,
@@ -162,11 +195,11 @@ def discover(log: EventLog, *, noise: float = 0.2) -> ProcessModel:
 
 
 def _dfg_tables(
-    log: EventLog,
+    prepared: nw.LazyFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """DFG, start activities, end activities and activity counts from the prepared events.
 
-    Over :func:`rpa_candidates.engine.prepare_events` (its ``prev_activity``,
+    Over :func:`rpa_candidates.core.engine.prepare_events` (its ``prev_activity``,
     ``next_activity`` and ``prev_case_ts`` windows are computed once per log): one
     ``group_by(activity, next_activity)`` gives the edges (``next_activity`` set), the end
     activities (``next_activity`` null), the start activities (instances without a
@@ -174,7 +207,6 @@ def _dfg_tables(
     from the target's row, ``begin(e) − prev_case_ts(e)`` grouped by
     ``(prev_activity, activity)`` — the same occurrences as ``s'_{i+1} − t_i``.
     """
-    prepared = engine.prepare_events(log)
     pairs = engine.collect(
         prepared.group_by("activity", "next_activity").agg(
             nw.len().alias("frequency"),
@@ -227,7 +259,7 @@ def _ranked(frame: pd.DataFrame, count: str, keys: list[str]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _variants(log: EventLog) -> pd.DataFrame:
+def _variants(prepared: nw.LazyFrame) -> pd.DataFrame:
     """``variant`` (tuple), ``cases``: each case's activity sequence, counted.
 
     narwhals has no ordered string/list aggregation, so the per-case sequences are built
@@ -235,7 +267,7 @@ def _variants(log: EventLog) -> pd.DataFrame:
     ``group_by`` on the list column; on Spark ``sort_array(collect_list(struct(ts, row,
     activity)))``. Python only touches the distinct variants, never the cases.
     """
-    counts = engine.variant_counts(log)
+    counts = engine.variant_counts(prepared)
     frame = pd.DataFrame(
         {"variant": [tuple(v) for v in counts["variant"]], "cases": counts["cases"]}
     )

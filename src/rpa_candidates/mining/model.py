@@ -16,7 +16,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import matplotlib.figure
 
-__all__ = ["ARROW", "ProcessModel"]
+__all__ = ["ARROW", "ProcessModel", "fitness_summary"]
 
 #: How a variant is written as one string (``variants["variant"]`` holds tuples).
 ARROW = " → "
@@ -167,11 +167,7 @@ class ProcessModel:
             ("Activities / edges", f"{len(self.activities)} / {len(self.dfg)}"),
             ("Variants", f"{len(self.variants):,}"),
             ("Miner", f"{self.miner}, noise = {self.noise:g}"),
-            (
-                "Fitness (token replay)",
-                f"{f['log_fitness']:.3f}; fitting cases {f['perc_fit_traces']:.1f} %; "
-                f"replayed {f['case_coverage']:.1%} of cases",
-            ),
+            ("Fitness", fitness_summary(f)),
         ]
         rows += [
             (f"Variant {i + 1} ({r.share:.1%})", ARROW.join(r.variant))
@@ -182,3 +178,23 @@ class ProcessModel:
             for k, v in rows
         )
         return f"<table><caption>ProcessModel</caption>{body}</table>"
+
+
+def fitness_summary(fitness: dict[str, Any]) -> str:
+    """One line on the fitness and how it was measured (method, sample, bound)."""
+    f = fitness
+    if f.get("method") == "footprints":
+        return (
+            f"{f['log_fitness']:.3f} (footprint fitness on the DFG: the net is too large for "
+            "token replay within the budget of data/mining.toml)"
+        )
+    cut = {
+        "variants": "the most frequent variants only",
+        "checks": "within the check budget",
+        "time": "stopped by the time budget",
+    }.get(f.get("stopped_by") or "", "every variant")
+    return (
+        f"{f['log_fitness']:.3f} (token replay of {f.get('variants_replayed', 0):,} of "
+        f"{f.get('variants_total', 0):,} variants, {cut}: {f['case_coverage']:.1%} of cases; "
+        f"fitting cases {f['perc_fit_traces']:.1f} %)"
+    )

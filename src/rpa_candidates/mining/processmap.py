@@ -20,7 +20,7 @@ import textwrap
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pandas as pd
 
@@ -29,9 +29,18 @@ from ..core.errors import ParameterError, RenderingWarning
 if TYPE_CHECKING:
     import matplotlib.figure
 
-    from .model import ProcessModel
 
 __all__ = ["draw_figure", "layered_layout", "to_dot", "to_svg"]
+
+
+class ProcessModel(Protocol):
+    """What the map reads of a :class:`rpa_candidates.mining.ProcessModel` (its tables)."""
+
+    dfg: pd.DataFrame
+    activities: pd.DataFrame
+    start_activities: pd.DataFrame
+    end_activities: pd.DataFrame
+
 
 DOT_TIMEOUT_SECONDS = 60
 _GREY = "#e6e6e6"

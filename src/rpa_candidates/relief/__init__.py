@@ -7,7 +7,7 @@ built from the prepared log; imports ``core``, ``handling`` and ``features`` onl
 """
 
 from .assumptions import PAY_GROUPS, Assumptions
-from .estimate import estimate_relief
+from .estimate import estimate_relief, relief_cases
 from .routines import find_routines
 
-__all__ = ["PAY_GROUPS", "Assumptions", "estimate_relief", "find_routines"]
+__all__ = ["PAY_GROUPS", "Assumptions", "estimate_relief", "find_routines", "relief_cases"]

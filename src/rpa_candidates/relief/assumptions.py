@@ -74,7 +74,7 @@ class Assumptions:
         Case resamples for the interval, at least 200.
     bootstrap_groups : int, default=4096
         Above this many cases, cases are pooled into this many groups for the bootstrap
-        (``rpa_candidates.bootstrap``); at least 500.
+        (``rpa_candidates.relief.bootstrap``); at least 500.
     confidence : float, default=0.90
         Level of the interval ``[relief_hours_low, relief_hours_high]``.
     random_state : int, default=0

@@ -2,12 +2,12 @@
 
 :func:`rpa_candidates.relief.estimate_relief` needs, per activity, sums over cases that
 can be resampled. This module builds them with narwhals over
-:func:`rpa_candidates.engine.prepare_events` (so the heavy pass runs on polars or Spark)
+:func:`rpa_candidates.core.engine.prepare_events` (so the heavy pass runs on polars or Spark)
 and collects only a small table to the driver, where numpy resamples it:
 
 * the **case frame** (stays on the engine), one row per case: start (earliest
   ``start_ts`` or ``ts``), end (latest ``ts``), first and last activity, whether the case
-  reaches the dominant end; from it :func:`rpa_candidates.annualise.observation_window`
+  reaches the dominant end; from it :func:`rpa_candidates.core.annualise.observation_window`
   derives the period and the open cases;
 * the **group × activity table** (collected): per group of cases ``g`` and activity ``a``
   the sums over the group's cases of executions ``n``, human executions ``n_human``
@@ -51,7 +51,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import narwhals as nw
 import numpy as np
@@ -61,9 +60,6 @@ from ..core import annualise, engine
 from ..core.annualise import Window
 from ..features._assemble import dominant_end
 from ..handling import estimators as timing
-
-if TYPE_CHECKING:
-    from ..core.eventlog import EventLog
 
 __all__ = ["CaseTables", "case_tables", "resample_sums"]
 
@@ -157,7 +153,7 @@ def group_of(n_cases: int, n_groups: int) -> nw.Expr:
 
 
 def case_tables(
-    log: EventLog,
+    prepared: nw.LazyFrame,
     *,
     sources: Mapping[str, str],
     given_minutes: Mapping[str, float],
@@ -170,8 +166,9 @@ def case_tables(
 
     Parameters
     ----------
-    log : EventLog
-        The log.
+    prepared : narwhals.LazyFrame
+        The prepared frame of the log (``PreparedLog.events``,
+        :func:`rpa_candidates.core.engine.prepare_events`).
     sources : mapping
         Activity -> ``handling_source`` (``lifecycle``, ``resource_gap``, ``case_gap`` or
         ``given``), as chosen by :func:`rpa_candidates.activity_features`.
@@ -190,7 +187,6 @@ def case_tables(
     -------
     CaseTables
     """
-    prepared = engine.prepare_events(log)
     dominant = dominant_end(prepared)
     ends = list(end_activities) if end_activities is not None else [dominant]
     cases = engine.materialize(_case_frame(prepared, [e for e in ends if e is not None]))

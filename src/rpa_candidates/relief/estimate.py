@@ -1,7 +1,7 @@
 r"""Relief: how many staff hours, full-time equivalents and euros a robot frees per step.
 
 For activity :math:`a`, with :math:`T` the observation period in years (from the range of
-case starts, see :func:`rpa_candidates.annualise.observation_window`):
+case starts, see :func:`rpa_candidates.core.annualise.observation_window`):
 
 .. math::
 
@@ -12,7 +12,7 @@ case starts, see :func:`rpa_candidates.annualise.observation_window`):
         \cdot \beta
 
 * :math:`n_a` executions in the log; :math:`\alpha_a` the share of them done by an
-  automated resource (:func:`rpa_candidates.resources.classify_resources`; executions
+  automated resource (:func:`rpa_candidates.core.resources.classify_resources`; executions
   without a resource count as human);
 * :math:`s_a` the share of human executions in the **standard context**: the first
   execution of the activity in its case (no rework), in a case that reaches the dominant
@@ -50,13 +50,15 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataQualityWarning, ParameterError
+from ..core.prepared import as_prepared
 from . import bootstrap
 from .assumptions import PAY_GROUPS, Assumptions
 
 if TYPE_CHECKING:
     from ..core.eventlog import EventLog
+    from ..core.prepared import PreparedLog
 
-__all__ = ["PAY_GROUPS", "Assumptions", "estimate_relief"]
+__all__ = ["PAY_GROUPS", "Assumptions", "estimate_relief", "relief_cases"]
 
 # ------------------------------------------------------------------------------------------
 # Estimate
@@ -78,14 +80,6 @@ def _check_inputs(features: Any, scores: Any) -> None:
             "scores must be the DataFrame of score_activities(features) with columns "
             "'activity' and 'already_automated', or None."
         )
-
-
-def _automated_resources(log: EventLog) -> list[str]:
-    from ..core.resources import classify_resources
-
-    table = classify_resources(log)
-    flag = table["automated"].fillna(False).astype(bool)
-    return sorted(str(r) for r in table.loc[flag, "resource"].dropna().unique())
 
 
 def _relief(sums: Mapping[str, np.ndarray], years: float, beta: float, given_h: np.ndarray):
@@ -115,8 +109,50 @@ _REASONS = {
 }
 
 
+def relief_cases(
+    log: EventLog | PreparedLog,
+    features: pd.DataFrame,
+    *,
+    assumptions: Assumptions | None = None,
+    end_activities: Sequence[str] | None = None,
+) -> bootstrap.CaseTables:
+    """The per-case tables the relief estimate resamples, from the prepared log.
+
+    The handling source of each activity and the ``given`` minutes come from
+    ``features``, the automated resources from the prepared log's classification, the
+    number of case groups from ``assumptions.bootstrap_groups``; see
+    :func:`rpa_candidates.relief.bootstrap.case_tables` and :func:`estimate_relief`.
+    """
+    _check_inputs(features, None)
+    a = assumptions if assumptions is not None else Assumptions()
+    p = as_prepared(log)
+    sources, given = _sources(features)
+    return bootstrap.case_tables(
+        p.events,
+        sources=sources,
+        given_minutes=given,
+        automated=p.automated,
+        activities=[str(x) for x in features["activity"]],
+        end_activities=_end_activities(end_activities),
+        max_groups=a.bootstrap_groups,
+    )
+
+
+def _sources(features: pd.DataFrame) -> tuple[dict[str, str], dict[str, float]]:
+    """Activity -> handling source, and activity -> minutes of the ``given`` ones."""
+    acts = [str(x) for x in features["activity"]]
+    source = features["handling_source"].where(features["handling_source"].notna(), None)
+    sources = {x: s for x, s in zip(acts, source, strict=True) if s is not None}
+    given = {
+        x: float(m)
+        for x, s, m in zip(acts, source, features["handling_mean_minutes"], strict=True)
+        if s == "given" and pd.notna(m)
+    }
+    return sources, given
+
+
 def estimate_relief(
-    log: EventLog,
+    cases: bootstrap.CaseTables | EventLog | PreparedLog,
     features: pd.DataFrame,
     scores: pd.DataFrame | None = None,
     *,
@@ -126,7 +162,7 @@ def estimate_relief(
     """Yearly staff hours, FTE and euros a robot frees per activity, with a 90 % interval.
 
     The formula is in the module docstring; the interval is a Poisson bootstrap over cases
-    (:mod:`rpa_candidates.bootstrap`), percentiles ``(1 ± confidence) / 2`` of
+    (:mod:`rpa_candidates.relief.bootstrap`), percentiles ``(1 ± confidence) / 2`` of
     ``bootstrap_resamples`` resamples seeded with ``random_state``. It covers the sampling
     error of volumes, standard shares and handling times, **not** the bias of the
     handling-time estimator (``resource_gap`` removes idle time with a fitted model whose
@@ -135,8 +171,9 @@ def estimate_relief(
 
     Parameters
     ----------
-    log : EventLog
-        The log the features were computed from.
+    cases : CaseTables, EventLog or PreparedLog
+        The per-case tables of :func:`relief_cases` (as ``rc.analyze`` passes them), or
+        the log the features were computed from, whose tables are then built here.
     features : pandas.DataFrame
         :func:`rpa_candidates.activity_features` of ``log``; its ``handling_source`` and,
         for ``given`` steps, ``handling_mean_minutes`` decide the handling time.
@@ -194,23 +231,21 @@ def estimate_relief(
             f"assumptions must be rc.Assumptions or None, got {type(a).__name__!r}."
         )
     acts = [str(x) for x in features["activity"]]
-    source = features["handling_source"].where(features["handling_source"].notna(), None)
-    sources = {x: s for x, s in zip(acts, source, strict=True) if s is not None}
-    given = {
-        x: float(m)
-        for x, s, m in zip(acts, source, features["handling_mean_minutes"], strict=True)
-        if s == "given" and pd.notna(m)
-    }
-    automated = _automated_resources(log)
-    tables = bootstrap.case_tables(
-        log,
-        sources=sources,
-        given_minutes=given,
-        automated=automated,
-        activities=acts,
-        end_activities=_end_activities(end_activities),
-        max_groups=a.bootstrap_groups,
-    )
+    sources, given = _sources(features)
+    if isinstance(cases, bootstrap.CaseTables):
+        if end_activities is not None:
+            raise ParameterError(
+                "end_activities applies when the case tables are built here; pass it to "
+                "relief_cases(log, features, end_activities=...) instead."
+            )
+        if cases.activities != acts:
+            raise ParameterError(
+                "The case tables were built for other activities than the features'; build "
+                "them with relief_cases(log, features) from the same features."
+            )
+        tables = cases
+    else:
+        tables = relief_cases(cases, features, assumptions=a, end_activities=end_activities)
     window = tables.window
     point, boot = bootstrap.resample_sums(
         tables, resamples=a.bootstrap_resamples, random_state=a.random_state

@@ -30,7 +30,7 @@ from .i18n import Formatter
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..analysis import Analysis
+    from ..results import AnalysisResult as Analysis
 
 __all__ = ["MAX_BARS", "build_figures", "pareto_figure", "quick_wins_figure", "svg_markup"]
 

@@ -13,17 +13,16 @@ euro interval of a step scales its hours interval by the step's euro per relief 
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import RpaCandidatesError
 from .i18n import Formatter
+from .values import plain
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from ..results import AnalysisResult as Analysis
 
 __all__ = [
     "HANDLING_SOURCES",
@@ -42,41 +41,9 @@ HANDLING_SOURCES = ("lifecycle", "resource_gap", "case_gap", "given")
 KEY_ASSUMPTIONS = ("hourly_rate", "hours_per_fte", "bot_success_rate")
 
 
-def plain(value: Any) -> Any:
-    """``value`` as plain Python: numpy scalars unwrapped, NaN/inf as None, lists kept."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value + 0.0 if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [plain(v) for v in value]
-    if value is pd.NaT or (not isinstance(value, str | bytes) and _is_na(value)):
-        return None
-    return value
-
-
-def _is_na(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _default_scores(analysis: Analysis, lang: str) -> pd.DataFrame | None:
-    """The default criteria applied again to ``analysis.features`` (None if impossible)."""
-    from ..scoring import RuleScorer
-
-    try:
-        return RuleScorer(lang=lang).fit(analysis.features).score_activities(analysis.features)
-    except RpaCandidatesError:
-        return None
-
-
 def uses_default_criteria(analysis: Analysis) -> bool:
     """Whether the analysis's criterion scores and rule scores are those of the defaults."""
-    redone = _default_scores(analysis, analysis.lang)
+    redone = analysis.default_scores(analysis.lang)
     if redone is None:
         return False
     columns = [col for col in analysis.scores.columns if col.startswith("crit_")]
@@ -106,7 +73,7 @@ def localized_reasons(
             a: (list(p or []), list(n or []))
             for a, p, n in zip(c["activity"], c["reasons_for"], c["reasons_against"], strict=True)
         }
-    redone = _default_scores(analysis, lang) if default_criteria else None
+    redone = analysis.default_scores(lang) if default_criteria else None
     if redone is None:
         return None
     return {

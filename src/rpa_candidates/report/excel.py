@@ -23,7 +23,7 @@ from .i18n import Formatter, check_lang
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..analysis import Analysis
+    from ..results import AnalysisResult as Analysis
 
 __all__ = ["FORMATS", "neutralise", "write_excel"]
 

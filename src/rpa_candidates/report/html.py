@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from markupsafe import Markup
 
-from .. import __version__
+from ..core.version import __version__
 from .charts import _XML_ILLEGAL, build_figures, svg_markup
 from .content import build
 from .i18n import Formatter, check_lang
@@ -22,8 +22,8 @@ from .i18n import Formatter, check_lang
 if TYPE_CHECKING:
     import jinja2
 
-    from ..analysis import Analysis
-    from ..comparison import Comparison
+    from ..results import AnalysisResult as Analysis
+    from ..results import ComparisonResult as Comparison
 
 __all__ = ["environment", "render_comparison_html", "render_html"]
 

@@ -27,7 +27,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from ..core.errors import ParameterError
-from ..scoring import format_number
+from ..core.formatting import format_number
 
 __all__ = ["LANGS", "Formatter", "check_lang", "texts"]
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .content import plain
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from ..results import AnalysisResult as Analysis
 
 __all__ = ["FLOAT_DIGITS", "SCHEMA_VERSION", "payload", "render_json"]
 
@@ -47,7 +47,7 @@ def _clean(value: Any) -> Any:
 
 def payload(analysis: Analysis) -> dict[str, Any]:
     """The JSON document of ``analysis`` as a dict of plain, finite values."""
-    from .. import __version__
+    from ..core.version import __version__
 
     return _clean(
         {

@@ -14,8 +14,8 @@ from .content import build
 from .i18n import Formatter, check_lang
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
-    from ..comparison import Comparison
+    from ..results import AnalysisResult as Analysis
+    from ..results import ComparisonResult as Comparison
 
 __all__ = ["md_escape", "render_comparison_markdown", "render_markdown"]
 

@@ -13,11 +13,11 @@ from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from ..core._data import load_toml
-from .content import plain
 from .i18n import Formatter
+from .values import plain
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from ..results import AnalysisResult as Analysis
 
 __all__ = ["DEFAULT_FILES", "FORMULAS", "methodology"]
 
@@ -40,23 +40,14 @@ FORMULAS = {
 }
 
 
-def _indicators() -> list[dict[str, Any]]:
-    from ..features import CATALOG
-
-    return [entry.as_dict() for entry in CATALOG.values()]
-
-
 def _transform(spec: dict[str, Any]) -> str:
     kind = spec.get("kind", "")
     rest = ", ".join(f"{k}={v}" for k, v in spec.items() if k != "kind")
     return f"{kind} ({rest})" if rest else kind
 
 
-def _criteria(f: Formatter) -> list[dict[str, Any]]:
+def _criteria(spec: dict[str, Any], f: Formatter) -> list[dict[str, Any]]:
     """The default criteria, blend and already-automated rule as rows."""
-    from ..scoring import default_criteria
-
-    spec = default_criteria()
     rows = []
     for cid, c in spec["criteria"].items():
         knockout = []
@@ -146,9 +137,8 @@ def methodology(analysis: Analysis, f: Formatter, default_criteria: bool) -> dic
         ``raw_value`` as given) and ``defaults`` (``file``, ``name``, ``value``, ``unit``,
         ``source``, ``year``, ``verify``).
     """
-    from ..scoring import default_criteria as load_default_criteria
-
-    blend = load_default_criteria()["blend"]
+    spec = analysis.default_criteria()
+    blend = spec["blend"]
     values = {
         "automatability": {
             "rule": f.value(blend["rule"]),
@@ -168,8 +158,8 @@ def methodology(analysis: Analysis, f: Formatter, default_criteria: bool) -> dic
             }
             for key, formula in FORMULAS.items()
         ],
-        "indicators": _indicators(),
-        "criteria": _criteria(f),
+        "indicators": analysis.indicator_catalog(),
+        "criteria": _criteria(spec, f),
         "criteria_default": default_criteria,
         "assumptions": _assumptions(analysis, f),
         "defaults": _defaults(analysis, f),

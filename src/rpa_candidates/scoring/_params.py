@@ -24,7 +24,7 @@ Examples
 >>> check_params(Demo(lang="fr"), Demo._allowed)
 Traceback (most recent call last):
 ...
-rpa_candidates.errors.ParameterError: Demo: lang='fr' is not allowed; expected one of 'de', 'en'.
+rpa_candidates.ParameterError: Demo: lang='fr' is not allowed; expected one of 'de', 'en'.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ criteria that are known for the activity.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ..core.errors import ParameterError
+from ..core.formatting import format_number
 from ._criteria import Criterion, load_criteria, transform_values
 from ._params import Options, check_params
 
@@ -30,41 +30,6 @@ _ALL_UNKNOWN = {
 }
 _KNOCKOUT = {"de": "K.-o.-Kriterium", "en": "Knock-out"}
 _N_REASONS = 3
-
-
-def format_number(value: float, lang: Literal["de", "en"] = "de", digits: int = 0) -> str:
-    """Format a number for a report sentence.
-
-    German uses ``.`` for thousands and ``,`` for decimals, English the reverse.
-
-    Parameters
-    ----------
-    value : float
-        The number; NaN or None gives ``"–"``.
-    lang : {"de", "en"}, default="de"
-        Language of the report.
-    digits : int, default=0
-        Decimal places.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> format_number(12400, "de"), format_number(12400, "en")
-    ('12.400', '12,400')
-    >>> format_number(1234.5, "de", 1), format_number(1234.5, "en", 1)
-    ('1.234,5', '1,234.5')
-    """
-    if lang not in ("de", "en"):
-        raise ParameterError(f"lang must be one of ['de', 'en'], got {lang!r}.")
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{round(float(value), digits) + 0.0:,.{digits}f}"  # + 0.0 turns -0.0 into 0.0
-    if lang == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
 
 
 class RuleScorer(BaseEstimator):

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
@@ -22,7 +22,18 @@ import pandas as pd
 from rpa_candidates.core.errors import ParameterError
 
 if TYPE_CHECKING:
-    from rpa_candidates.synth.result import SimulatedLog
+    import pandas as pd
+
+    from .spec import ProcessSpec
+
+
+class SimulatedLog(Protocol):
+    """What the writers read of a :class:`rpa_candidates.synth.result.SimulatedLog`."""
+
+    events: pd.DataFrame
+    spec: ProcessSpec
+    seed: int
+
 
 __all__ = ["write_csv", "write_parquet", "write_xes"]
 
