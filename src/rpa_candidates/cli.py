@@ -206,6 +206,13 @@ def _parser() -> argparse.ArgumentParser:
     columns.add_argument(
         "--tz", default="Europe/Berlin", help="time zone of naive timestamps (%(default)s)"
     )
+    columns.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how the timestamps are written: us (MM/DD/YYYY, also with AM/PM), de "
+        "(DD/MM/YYYY), iso, or a strftime pattern such as '%%m/%%d/%%Y %%I:%%M %%p' "
+        "(default: German, ISO and epoch values; the order of slash dates from the values)",
+    )
     analyze.add_argument(
         "--lang", choices=["de", "en"], default="de", help="language (%(default)s)"
     )
@@ -266,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
             outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
+            if args.date_format:
+                options["date_format"] = args.date_format
             _run(args.log, args.lang, {**options, "tz": args.tz}, outputs)
     except (RpaCandidatesError, _OutputError) as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)

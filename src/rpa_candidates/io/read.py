@@ -41,6 +41,7 @@ def read_log(
     ambiguous: Literal["earliest", "latest"] = "earliest",
     pseudonymize: bool = True,
     pseudonym_key: str | bytes | None = None,
+    date_format: str | None = None,
     **reader_options: Any,
 ) -> EventLog:
     """Read an event log from a file or a DataFrame, accounting for every row.
@@ -69,6 +70,12 @@ def read_log(
     pseudonym_key : str or bytes, default=None
         Key for stable pseudonyms across exports; default: the environment variable
         ``RPA_CANDIDATES_PSEUDONYM_KEY``, else a key derived from the log.
+    date_format : str, default=None
+        How text timestamps are written: ``"us"`` (``MM/DD/YYYY``, also with
+        ``AM``/``PM``), ``"de"`` (``DD/MM/YYYY``), ``"iso"`` or a strftime pattern
+        (``"%m/%d/%Y %I:%M %p"``). None reads German, ISO and epoch values and decides the
+        order of slash dates from the values (a day above 12), refusing to guess when
+        every value is ambiguous; see :mod:`rpa_candidates.io.dateformats`.
     **reader_options
         ``encoding``, ``delimiter`` (CSV; sniffed when absent), ``sheet`` (Excel),
         ``xes_reader`` (``"auto"``, ``"rustxes"``, ``"pm4py"``).
@@ -113,6 +120,11 @@ def read_log(
         "lifecycle": lifecycle,
     }
     if type(source).__module__.startswith("pyspark"):
+        if date_format is not None:
+            raise ParameterError(
+                "date_format is not supported for a pyspark DataFrame yet; parse the column "
+                "with pyspark.sql.functions.to_timestamp(column, pattern) before reading."
+            )
         from .spark import read_spark
 
         frame, quality, identities = read_spark(
@@ -127,7 +139,9 @@ def read_log(
         )
         return _checked(frame, quality, tz=tz, identities=identities)
     raw = read_source(source, **reader_options)
-    norm = normalize(raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict)
+    norm = normalize(
+        raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict, date_format=date_format
+    )
     raw.table = raw.table.clear()  # every row is now in norm.frame or norm.rejected_rows
     frame = norm.frame
     norm.frame = frame.clear()  # the frame is transformed below; do not hold it twice
