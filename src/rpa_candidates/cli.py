@@ -196,7 +196,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Read an event log, print the data-quality summary and the top RPA "
         "candidates, and write the report files asked for.",
     )
-    analyze.add_argument("log", type=Path, help="XES, CSV, Parquet or Excel file")
+    analyze.add_argument(
+        "log",
+        help="XES, CSV, Parquet, Excel or OCEL 2.0 file, or a database: a URI "
+        "(postgresql://user@host/db, sqlite:///file.db, duckdb:///file.duckdb) or env:NAME "
+        "for a URI in an environment variable (passwords from there or PGPASSWORD, never "
+        "on the command line)",
+    )
+    source = analyze.add_argument_group("databases")
+    source.add_argument("--query", metavar="SQL", help="SQL whose rows are the events")
+    source.add_argument("--table", metavar="NAME", help="table or view of the events")
     columns = analyze.add_argument_group("columns (guessed when not given)")
     for role in _ROLES:
         flag = role.replace("_", "-")
@@ -273,8 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
             outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
-            if args.date_format:
-                options["date_format"] = args.date_format
+            for key in ("date_format", "query", "table"):
+                if getattr(args, key):
+                    options[key] = getattr(args, key)
             _run(args.log, args.lang, {**options, "tz": args.tz}, outputs)
     except (RpaCandidatesError, _OutputError) as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)

@@ -52,6 +52,10 @@ def read_log(
         A path to ``.xes``, ``.xes.gz``, ``.csv``, ``.csv.gz`` (also ``.tsv``, ``.txt``),
         ``.parquet`` or ``.xlsx``, or a DataFrame (never modified). A pyspark DataFrame is
         read on Spark and its log's features run there (see :mod:`rpa_candidates.io.spark`).
+        A database: a URI (``postgresql://user@host/db``, ``sqlite:///file.db``,
+        ``duckdb:///file.duckdb``, any SQLAlchemy URI; ``env:NAME`` reads it from an
+        environment variable), a SQLite/DuckDB file or an open connection, with
+        ``query=`` or ``table=`` (see :mod:`rpa_candidates.io.sql`).
     case, activity, timestamp, start_timestamp, resource, lifecycle : str, default=None
         Column of each role. Roles not given are guessed from XES names and common
         German, English and Dutch headers (``Vorgangsnummer``, ``Tätigkeit``,
@@ -78,7 +82,8 @@ def read_log(
         every value is ambiguous; see :mod:`rpa_candidates.io.dateformats`.
     **reader_options
         ``encoding``, ``delimiter`` (CSV; sniffed when absent), ``sheet`` (Excel),
-        ``xes_reader`` (``"auto"``, ``"rustxes"``, ``"pm4py"``).
+        ``xes_reader`` (``"auto"``, ``"rustxes"``, ``"pm4py"``); ``query``, ``table``,
+        ``batch_rows`` (databases).
 
     Returns
     -------

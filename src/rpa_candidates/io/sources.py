@@ -96,7 +96,8 @@ def read_source(source: Any, **options: Any) -> RawTable:
         Reader options: ``encoding`` and ``delimiter`` (CSV), ``sheet`` (Excel),
         ``xes_reader`` (``"auto"``, ``"rustxes"`` or ``"pm4py"``), ``max_bytes`` (CSV
         and XES: most bytes the file may hold or inflate to, default 4 GiB from
-        ``data/limits.toml``, see :mod:`rpa_candidates.io.limits`).
+        ``data/limits.toml``, see :mod:`rpa_candidates.io.limits`); ``query``, ``table``
+        and ``batch_rows`` for a database (:mod:`rpa_candidates.io.sql`).
 
     Raises
     ------
@@ -104,6 +105,12 @@ def read_source(source: Any, **options: Any) -> RawTable:
         Missing path, a directory, an unknown or broken format, more data than
         ``max_bytes``.
     """
+    from .sql import is_database
+
+    if is_database(source, options):
+        from .sql import read_database
+
+        return read_database(source, **options)
     module = type(source).__module__.split(".")[0]
     if options and module in {"pandas", "polars", "pyspark"}:
         raise ParameterError(
@@ -125,7 +132,8 @@ def read_source(source: Any, **options: Any) -> RawTable:
     if not isinstance(source, str | os.PathLike):
         raise LogFormatError(
             f"Cannot read a log from a {type(source).__name__!r}. Give a file path (.xes, "
-            ".xes.gz, .csv, .csv.gz, .parquet, .xlsx) or a pandas/polars DataFrame."
+            ".xes.gz, .csv, .csv.gz, .parquet, .xlsx, OCEL 2.0), a pandas/polars DataFrame, "
+            "or a database URI or connection with query= or table=."
         )
     path = Path(source)
     if not path.exists():
