@@ -203,9 +203,14 @@ def _parser() -> argparse.ArgumentParser:
         "for a URI in an environment variable (passwords from there or PGPASSWORD, never "
         "on the command line)",
     )
-    source = analyze.add_argument_group("databases")
+    source = analyze.add_argument_group("databases and object-centric logs")
     source.add_argument("--query", metavar="SQL", help="SQL whose rows are the events")
     source.add_argument("--table", metavar="NAME", help="table or view of the events")
+    source.add_argument(
+        "--object-type",
+        metavar="TYPE",
+        help="OCEL 2.0 logs: the object type whose objects are the cases (e.g. Antrag)",
+    )
     columns = analyze.add_argument_group("columns (guessed when not given)")
     for role in _ROLES:
         flag = role.replace("_", "-")
@@ -282,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
             outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
-            for key in ("date_format", "query", "table"):
+            for key in ("date_format", "query", "table", "object_type"):
                 if getattr(args, key):
                     options[key] = getattr(args, key)
             _run(args.log, args.lang, {**options, "tz": args.tz}, outputs)

@@ -55,7 +55,9 @@ def read_log(
         A database: a URI (``postgresql://user@host/db``, ``sqlite:///file.db``,
         ``duckdb:///file.duckdb``, any SQLAlchemy URI; ``env:NAME`` reads it from an
         environment variable), a SQLite/DuckDB file or an open connection, with
-        ``query=`` or ``table=`` (see :mod:`rpa_candidates.io.sql`).
+        ``query=`` or ``table=`` (see :mod:`rpa_candidates.io.sql`). An OCEL 2.0 log
+        (``.jsonocel``, ``.xmlocel``, OCEL SQLite) with ``object_type=`` naming the type
+        whose objects are the cases (see :mod:`rpa_candidates.io.ocel`).
     case, activity, timestamp, start_timestamp, resource, lifecycle : str, default=None
         Column of each role. Roles not given are guessed from XES names and common
         German, English and Dutch headers (``Vorgangsnummer``, ``Tätigkeit``,
@@ -83,7 +85,7 @@ def read_log(
     **reader_options
         ``encoding``, ``delimiter`` (CSV; sniffed when absent), ``sheet`` (Excel),
         ``xes_reader`` (``"auto"``, ``"rustxes"``, ``"pm4py"``); ``query``, ``table``,
-        ``batch_rows`` (databases).
+        ``batch_rows`` (databases); ``object_type`` (OCEL 2.0).
 
     Returns
     -------

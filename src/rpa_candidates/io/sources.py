@@ -97,7 +97,8 @@ def read_source(source: Any, **options: Any) -> RawTable:
         ``xes_reader`` (``"auto"``, ``"rustxes"`` or ``"pm4py"``), ``max_bytes`` (CSV
         and XES: most bytes the file may hold or inflate to, default 4 GiB from
         ``data/limits.toml``, see :mod:`rpa_candidates.io.limits`); ``query``, ``table``
-        and ``batch_rows`` for a database (:mod:`rpa_candidates.io.sql`).
+        and ``batch_rows`` for a database (:mod:`rpa_candidates.io.sql`); ``object_type``
+        for an OCEL 2.0 log (:mod:`rpa_candidates.io.ocel`).
 
     Raises
     ------
@@ -143,6 +144,24 @@ def read_source(source: Any, **options: Any) -> RawTable:
     if path.is_dir():
         raise LogFormatError(
             f"{str(path)!r} is a directory; give the path of one log file inside it."
+        )
+    from .ocel import ocel_kind
+
+    kind = ocel_kind(path)
+    if kind is not None:
+        from .ocel import read_ocel
+
+        _check_options(options, {"object_type"}, "OCEL 2.0")
+        return read_ocel(path, kind=kind, **options)
+    if "object_type" in options:
+        raise ParameterError(
+            f"object_type applies to OCEL 2.0 logs (.jsonocel, .xmlocel, OCEL SQLite); "
+            f"{path.name!r} is not one. Drop the option."
+        )
+    if path.suffix.lower() in (".db", ".sqlite", ".sqlite3", ".duckdb", ".ddb"):
+        raise LogFormatError(
+            f"{path.name!r} is a database file: give the events with query='SELECT ...' "
+            "or table='name' (CLI: --query, --table)."
         )
     fmt = _format_of(path)
     if fmt == "xes":
