@@ -9,8 +9,8 @@ import pytest
 
 import rpa_candidates as rc
 from rpa_candidates.cli import main
-from rpa_candidates.errors import LogFormatError, ParameterError
-from rpa_candidates.io.dateformats import AmbiguousDateError, sniff_order
+from rpa_candidates.errors import AmbiguousDateError, LogFormatError, ParameterError
+from rpa_candidates.io.dateformats import sniff_order
 from rpa_candidates.io.datetimes import parse_timestamps
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..errors import LogFormatError, ParameterError
+from ..errors import AmbiguousDateError, ParameterError
 
 __all__ = [
     "NAMED_FORMATS",
@@ -55,10 +55,6 @@ _TIMES = (  # (label, regex, 24-hour format, 12-hour format)
     (" hh:mm:ss", r" \d{1,2}:\d{2}:\d{2}", " %H:%M:%S", " %I:%M:%S"),
     (" hh:mm:ss.f", r" \d{1,2}:\d{2}:\d{2}[.,]\d{1,9}", " %H:%M:%S%.f", " %I:%M:%S%.f"),
 )
-
-
-class AmbiguousDateError(LogFormatError):
-    """Every numeric date could be day-first or month-first (or the values mix both)."""
 
 
 def accepted_formats_text() -> str:
