@@ -243,7 +243,7 @@ def test_sqlite_by_uri_file_connection_and_sqlalchemy(sqlite_file, reference):
 
     by_uri = _read(f"sqlite:///{sqlite_file}", table="Ereignisse")
     assert by_uri.quality.reader == "adbc-sqlite"
-    assert by_uri.quality.source == "akten.db (table Ereignisse)"
+    assert by_uri.quality.source == "akten.db · Ereignisse"
     assert by_uri.quality.rejected == {"missing_activity": 1, "unparseable_timestamp": 1}
     assert by_uri.quality.rows_read == reference.n_events + 2
     query = "SELECT * FROM Ereignisse WHERE Vorgangsnummer LIKE 'WG-2%'"

@@ -13,6 +13,7 @@ from ..errors import DataQualityWarning, ParameterError, RpaCandidatesError
 from ..eventlog import EventLog
 from ..privacy import derive_key, pseudonymize_column, run_values
 from ..quality import REJECTION_REASONS, DataQuality, QualityWarning
+from .dateformats import shapes_for
 from .datetimes import utc_offset_seconds
 from .normalize import CANONICAL, normalize
 from .numbers import coerce_numeric_columns
@@ -118,6 +119,8 @@ def read_log(
         ) from error
     if ambiguous not in ("earliest", "latest"):
         raise ParameterError(f"ambiguous={ambiguous!r}; expected 'earliest' or 'latest'.")
+    if date_format is not None:
+        shapes_for(date_format)  # a wrong value fails before anything is read
     given = {
         "case": case,
         "activity": activity,

@@ -139,7 +139,7 @@ def read_database(
     table_ = pl.concat(frames, how="vertical_relaxed", rechunk=False) if frames else pl.DataFrame()
     return RawTable(
         _with_row_index(table_),
-        f"{mask_secrets(label, secret)} ({what})",
+        f"{mask_secrets(label, secret)} · {table if table is not None else 'SQL'}",
         "sql",
         reader,
         details={"database": {"reader": reader, "batches": len(frames), "table": table}},
