@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import polars as pl
 
+from .._data import load_toml
 from ..errors import LogFormatError, ParameterError
 from .sources import RawTable, _with_row_index
 
@@ -38,7 +39,6 @@ DATABASE_SUFFIXES = {".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite"}
     ".ddb": "duckdb",
 }
 _URI = re.compile(r"^([a-z][a-z0-9+.\-]*)://", re.IGNORECASE)
-_BATCH_ROWS = 65_536
 _INSTALL = "pip install 'rpa-candidates[sql]'"
 
 
@@ -95,7 +95,8 @@ def read_database(
         Instead of ``query``: a table or view, ``name`` or ``schema.name`` (quoted, so
         German names with umlauts and capitals work as written).
     **options
-        ``batch_rows`` (rows per Arrow batch, default 65,536).
+        ``batch_rows`` (rows per batch for DuckDB and the DB-API/SQLAlchemy route,
+        default 65,536 from ``data/limits.toml``).
 
     Raises
     ------
@@ -105,7 +106,11 @@ def read_database(
         A missing driver or file, a refused connection, a rejected query (the driver's
         message, with secrets masked).
     """
-    batch_rows = int(options.pop("batch_rows", _BATCH_ROWS))
+    batch_rows = options.pop("batch_rows", None)
+    if batch_rows is None:
+        batch_rows = int(load_toml("limits.toml")["sql_batch_rows"]["value"])
+    if not isinstance(batch_rows, int) or isinstance(batch_rows, bool) or batch_rows < 1:
+        raise ParameterError(f"batch_rows={batch_rows!r}; give a positive whole number of rows.")
     if options:
         raise ParameterError(
             f"Unknown reader options {sorted(options)!r} for a database; allowed: "
