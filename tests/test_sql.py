@@ -289,6 +289,11 @@ def test_database_errors_say_what_to_do(sqlite_file, tmp_path):
         rc.read_log(f"sqlite:///{sqlite_file}", table="Fehlt")
     with pytest.raises(ParameterError, match="Unknown reader options"):
         rc.read_log(f"sqlite:///{sqlite_file}", table="Ereignisse", sheet=1)
+    # table= is an identifier, never SQL: the "injection" is a (missing) table name
+    with pytest.raises(LogFormatError, match="no such table"):
+        rc.read_log(f"sqlite:///{sqlite_file}", table='Ereignisse"; DROP TABLE "Ereignisse')
+    with sqlite3.connect(sqlite_file) as conn:
+        assert conn.execute('SELECT COUNT(*) FROM "Ereignisse"').fetchone()[0] > 0
 
 
 def test_mask_secrets():
