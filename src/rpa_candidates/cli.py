@@ -203,14 +203,6 @@ def _parser() -> argparse.ArgumentParser:
         "for a URI in an environment variable (passwords from there or PGPASSWORD, never "
         "on the command line)",
     )
-    source = analyze.add_argument_group("databases and object-centric logs")
-    source.add_argument("--query", metavar="SQL", help="SQL whose rows are the events")
-    source.add_argument("--table", metavar="NAME", help="table or view of the events")
-    source.add_argument(
-        "--object-type",
-        metavar="TYPE",
-        help="OCEL 2.0 logs: the object type whose objects are the cases (e.g. Antrag)",
-    )
     columns = analyze.add_argument_group("columns (guessed when not given)")
     for role in _ROLES:
         flag = role.replace("_", "-")
@@ -226,6 +218,14 @@ def _parser() -> argparse.ArgumentParser:
         help="how the timestamps are written: us (MM/DD/YYYY, also with AM/PM), de "
         "(DD/MM/YYYY), iso, or a strftime pattern such as '%%m/%%d/%%Y %%I:%%M %%p' "
         "(default: German, ISO and epoch values; the order of slash dates from the values)",
+    )
+    source = analyze.add_argument_group("databases and object-centric logs")
+    source.add_argument("--query", metavar="SQL", help="SQL whose rows are the events")
+    source.add_argument("--table", metavar="NAME", help="table or view of the events")
+    source.add_argument(
+        "--object-type",
+        metavar="TYPE",
+        help="OCEL 2.0 logs: the object type whose objects are the cases (e.g. Antrag)",
     )
     analyze.add_argument(
         "--lang", choices=["de", "en"], default="de", help="language (%(default)s)"
