@@ -196,7 +196,13 @@ def _parser() -> argparse.ArgumentParser:
         description="Read an event log, print the data-quality summary and the top RPA "
         "candidates, and write the report files asked for.",
     )
-    analyze.add_argument("log", type=Path, help="XES, CSV, Parquet or Excel file")
+    analyze.add_argument(
+        "log",
+        help="XES, CSV, Parquet, Excel or OCEL 2.0 file, or a database: a URI "
+        "(postgresql://user@host/db, sqlite:///file.db, duckdb:///file.duckdb) or env:NAME "
+        "for a URI in an environment variable (passwords from there or PGPASSWORD, never "
+        "on the command line)",
+    )
     columns = analyze.add_argument_group("columns (guessed when not given)")
     for role in _ROLES:
         flag = role.replace("_", "-")
@@ -205,6 +211,21 @@ def _parser() -> argparse.ArgumentParser:
         )
     columns.add_argument(
         "--tz", default="Europe/Berlin", help="time zone of naive timestamps (%(default)s)"
+    )
+    columns.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how the timestamps are written: us (MM/DD/YYYY, also with AM/PM), de "
+        "(DD/MM/YYYY), iso, or a strftime pattern such as '%%m/%%d/%%Y %%I:%%M %%p' "
+        "(default: German, ISO and epoch values; the order of slash dates from the values)",
+    )
+    source = analyze.add_argument_group("databases and object-centric logs")
+    source.add_argument("--query", metavar="SQL", help="SQL whose rows are the events")
+    source.add_argument("--table", metavar="NAME", help="table or view of the events")
+    source.add_argument(
+        "--object-type",
+        metavar="TYPE",
+        help="OCEL 2.0 logs: the object type whose objects are the cases (e.g. Antrag)",
     )
     analyze.add_argument(
         "--lang", choices=["de", "en"], default="de", help="language (%(default)s)"
@@ -266,6 +287,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
             outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
+            for key in ("date_format", "query", "table", "object_type"):
+                if getattr(args, key):
+                    options[key] = getattr(args, key)
             _run(args.log, args.lang, {**options, "tz": args.tz}, outputs)
     except (RpaCandidatesError, _OutputError) as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)

@@ -8,6 +8,7 @@ found, what was expected and what to do. Every warning subclasses
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousDateError",
     "ColumnMappingError",
     "DataQualityError",
     "DataQualityWarning",
@@ -24,6 +25,11 @@ class RpaCandidatesError(Exception):
 
 class LogFormatError(RpaCandidatesError, ValueError):
     """The source cannot be read as an event log (format, encoding, structure)."""
+
+
+class AmbiguousDateError(LogFormatError):
+    """Every numeric date could be day-first or month-first (or the values mix both);
+    give ``date_format`` (see :mod:`rpa_candidates.io.dateformats`)."""
 
 
 class ColumnMappingError(RpaCandidatesError, KeyError):
@@ -54,6 +60,7 @@ class RenderingWarning(DataQualityWarning):
 for _cls in (
     RpaCandidatesError,
     LogFormatError,
+    AmbiguousDateError,
     ColumnMappingError,
     DataQualityError,
     ParameterError,

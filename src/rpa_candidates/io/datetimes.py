@@ -16,7 +16,8 @@ from typing import Literal
 
 import polars as pl
 
-from rpa_candidates.core.errors import LogFormatError, ParameterError
+from ..core.errors import LogFormatError, ParameterError
+from .shapes import SHAPES
 
 __all__ = ["SHAPES", "ParsedTimes", "parse_timestamps", "utc_offset_seconds"]
 
@@ -26,50 +27,6 @@ _EPOCH_MS_ABOVE = 1e11
 _US = 1_000_000
 _STATUSES = ("ok", "missing", "unparseable", "dst_nonexistent", "dst_ambiguous")
 
-_HM = r"\d{1,2}:\d{2}"
-_HMS = r"\d{1,2}:\d{2}:\d{2}"
-_FRAC = r"\d{1,2}:\d{2}:\d{2}[.,]\d{1,9}"
-_OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
-_DE4, _DE2 = r"\d{1,2}\.\d{1,2}\.\d{4}", r"\d{1,2}\.\d{1,2}\.\d{2}"
-_ISO = r"\d{4}-\d{2}-\d{2}"
-_SLASH = r"\d{4}/\d{1,2}/\d{1,2}"
-
-# (name reported in ParsedTimes.formats, anchored regex, strptime format, kind)
-# kind: "local" (wall time in tz), "aware" (has an offset), "epoch" (seconds or ms)
-SHAPES: tuple[tuple[str, str, str, str], ...] = (
-    ("DD.MM.YYYY hh:mm", rf"{_DE4} {_HM}", "%d.%m.%Y %H:%M", "local"),
-    ("DD.MM.YYYY hh:mm:ss", rf"{_DE4} {_HMS}", "%d.%m.%Y %H:%M:%S", "local"),
-    ("DD.MM.YYYY hh:mm:ss.f", rf"{_DE4} {_FRAC}", "%d.%m.%Y %H:%M:%S%.f", "local"),
-    ("DD.MM.YYYY", _DE4, "%d.%m.%Y", "local"),
-    ("DD.MM.YY hh:mm", rf"{_DE2} {_HM}", "%d.%m.%y %H:%M", "local"),
-    ("DD.MM.YY hh:mm:ss", rf"{_DE2} {_HMS}", "%d.%m.%y %H:%M:%S", "local"),
-    ("DD.MM.YY hh:mm:ss.f", rf"{_DE2} {_FRAC}", "%d.%m.%y %H:%M:%S%.f", "local"),
-    ("DD.MM.YY", _DE2, "%d.%m.%y", "local"),
-    ("ISO 8601", rf"{_ISO}T{_HM}", "%Y-%m-%dT%H:%M", "local"),
-    ("ISO 8601", rf"{_ISO}T(?:{_HMS}|{_FRAC})", "%Y-%m-%dT%H:%M:%S%.f", "local"),
-    ("ISO 8601", rf"{_ISO} {_HM}", "%Y-%m-%d %H:%M", "local"),
-    ("ISO 8601", rf"{_ISO} (?:{_HMS}|{_FRAC})", "%Y-%m-%d %H:%M:%S%.f", "local"),
-    ("ISO 8601 with offset", rf"{_ISO}T{_HM}{_OFFSET}", "%Y-%m-%dT%H:%M%#z", "aware"),
-    (
-        "ISO 8601 with offset",
-        rf"{_ISO}T(?:{_HMS}|{_FRAC}){_OFFSET}",
-        "%Y-%m-%dT%H:%M:%S%.f%#z",
-        "aware",
-    ),
-    ("ISO 8601 with offset", rf"{_ISO} {_HM}{_OFFSET}", "%Y-%m-%d %H:%M%#z", "aware"),
-    (
-        "ISO 8601 with offset",
-        rf"{_ISO} (?:{_HMS}|{_FRAC}){_OFFSET}",
-        "%Y-%m-%d %H:%M:%S%.f%#z",
-        "aware",
-    ),
-    ("ISO 8601 date", _ISO, "%Y-%m-%d", "local"),
-    ("YYYY/MM/DD hh:mm", rf"{_SLASH} {_HM}", "%Y/%m/%d %H:%M", "local"),
-    ("YYYY/MM/DD hh:mm:ss", rf"{_SLASH} (?:{_HMS}|{_FRAC})", "%Y/%m/%d %H:%M:%S%.f", "local"),
-    ("YYYY/MM/DD", _SLASH, "%Y/%m/%d", "local"),
-    ("epoch seconds or milliseconds", r"[+-]?\d{9,14}(?:\.\d+)?", "", "epoch"),
-)
-"""Known timestamp shapes, tried in this order; each row matches at most one."""
 
 _ANY_SHAPE = "^(?:" + "|".join(f"(?:{rx})" for _, rx, _, _ in SHAPES) + ")$"
 
@@ -102,6 +59,7 @@ def parse_timestamps(
     *,
     tz: str = "Europe/Berlin",
     ambiguous: Literal["earliest", "latest"] = "earliest",
+    date_format: str | None = None,
 ) -> ParsedTimes:
     """Parse a column of timestamps to UTC epoch seconds.
 
@@ -132,6 +90,11 @@ def parse_timestamps(
     ambiguous : {"earliest", "latest"}, default="earliest"
         Which of the two instants a repeated local time means: ``"earliest"`` the first
         (still summer time), ``"latest"`` the second.
+    date_format : str, default=None
+        For text values: ``"us"``, ``"de"``, ``"iso"`` or a strftime pattern, see
+        :mod:`rpa_candidates.io.dateformats`. None reads the shapes above, and slash or
+        dash dates (``DD/MM/YYYY``, ``MM/DD/YYYY``, with ``AM``/``PM``) in the order the
+        values show (:func:`~rpa_candidates.io.dateformats.sniff_order`).
 
     Returns
     -------
@@ -144,7 +107,9 @@ def parse_timestamps(
         If ``tz`` is not a known time zone, ``ambiguous`` not one of the two choices or
         ``values`` not a polars Series.
     LogFormatError
-        If ``values`` has a type that cannot hold timestamps (e.g. Boolean, List).
+        If ``values`` has a type that cannot hold timestamps (e.g. Boolean, List), or
+        (:class:`~rpa_candidates.io.dateformats.AmbiguousDateError`) every slash date
+        could be day-first or month-first and ``date_format`` is None.
 
     Examples
     --------
@@ -169,7 +134,10 @@ def parse_timestamps(
     shape = pl.repeat(None, n, dtype=pl.String, eager=True).alias("shape")
     if dtype == pl.String:
         missing = values.str.strip_chars().fill_null("") == ""
-        local_us, utc_s, shape = _parse_strings(values.str.strip_chars(), n)
+        from .dateformats import prepare
+
+        text, shapes = prepare(values.str.strip_chars(), date_format)
+        local_us, utc_s, shape = _parse_strings(text, n, shapes)
     elif isinstance(dtype, pl.Datetime):
         missing = values.is_null()
         if dtype.time_zone is None:
@@ -276,12 +244,15 @@ def _from_epoch(number: pl.Series) -> tuple[pl.Series, pl.Series]:
     return out.get_column("s"), out.get_column("shape")
 
 
-def _parse_strings(text: pl.Series, n: int) -> tuple[pl.Series, pl.Series, pl.Series]:
+def _parse_strings(
+    text: pl.Series, n: int, shapes: tuple[tuple[str, str, str, str], ...] = SHAPES
+) -> tuple[pl.Series, pl.Series, pl.Series]:
     """Parse each row by the shape it matches; loops run over shapes, not rows."""
     pending = pl.DataFrame({"i": pl.int_range(n, dtype=pl.UInt32, eager=True), "s": text})
-    pending = pending.filter(pl.col("s").str.contains(_ANY_SHAPE).fill_null(False))
+    any_shape = _ANY_SHAPE if shapes is SHAPES else _any(shapes)
+    pending = pending.filter(pl.col("s").str.contains(any_shape).fill_null(False))
     pieces = []
-    for name, rx, fmt, kind in _ordered_shapes(pending.get_column("s")):
+    for name, rx, fmt, kind in _ordered_shapes(pending.get_column("s"), shapes):
         if pending.height == 0:
             break
         hit = pending.get_column("s").str.contains(f"^(?:{rx})$")
@@ -331,16 +302,22 @@ def _parse_strings(text: pl.Series, n: int) -> tuple[pl.Series, pl.Series, pl.Se
     return full.get_column("local_us"), full.get_column("utc_s"), full.get_column("shape")
 
 
-def _ordered_shapes(sample_from: pl.Series) -> list[tuple[str, str, str, str]]:
+def _ordered_shapes(
+    sample_from: pl.Series, shapes: tuple[tuple[str, str, str, str], ...] = SHAPES
+) -> list[tuple[str, str, str, str]]:
     """Shapes seen in the first values first, so a uniform column is one pass."""
     seen: list[int] = []
     for value in sample_from.head(200).to_list():
-        for k, (_, rx, _, _) in enumerate(SHAPES):
+        for k, (_, rx, _, _) in enumerate(shapes):
             if k not in seen and re.fullmatch(rx, value):
                 seen.append(k)
                 break
-    rest = [k for k in range(len(SHAPES)) if k not in seen]
-    return [SHAPES[k] for k in (*seen, *rest)]
+    rest = [k for k in range(len(shapes)) if k not in seen]
+    return [shapes[k] for k in (*seen, *rest)]
+
+
+def _any(shapes: tuple[tuple[str, str, str, str], ...]) -> str:
+    return "^(?:" + "|".join(f"(?:{rx})" for _, rx, _, _ in shapes) + ")$"
 
 
 def _finish(

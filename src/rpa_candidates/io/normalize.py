@@ -19,7 +19,8 @@ from typing import Any
 
 import polars as pl
 
-from ..core.errors import DataQualityError
+from ..core.errors import DataQualityError, LogFormatError
+from .dateformats import sniff_order, unreadable_message
 from .datetimes import parse_timestamps
 from .lifecycle import KNOWN_WORDS, classify_transitions, pair_lifecycle
 from .roles import ColumnRoles, resolve_roles
@@ -84,6 +85,7 @@ def normalize(
     tz: str,
     ambiguous: str,
     strict: bool,
+    date_format: str | None = None,
 ) -> Normalized:
     """Build the canonical table from ``raw``; see the module docstring for the rules."""
     table = raw.table
@@ -106,8 +108,15 @@ def normalize(
     case, activity, timestamp = roles.get("case"), roles.get("activity"), roles.get("timestamp")
     start, resource = roles.get("start_timestamp"), roles.get("resource")
 
-    ts = parse_timestamps(table.get_column(timestamp), tz=tz, ambiguous=ambiguous)
+    if date_format is None:  # end and start column decide the day/month order together
+        date_format = sniff_order([table.get_column(c) for c in (timestamp, start) if c])
+        if date_format is not None:
+            details["date_order_sniffed"] = date_format
+    times = {"tz": tz, "ambiguous": ambiguous, "date_format": date_format}
+    ts = parse_timestamps(table.get_column(timestamp), **times)
     details["timestamp_formats"] = dict(ts.formats)
+    if not ts.formats and (ts.status == "unparseable").any():
+        raise LogFormatError(unreadable_message(table.get_column(timestamp), ts.status))
     no_text = pl.lit(None, pl.String)
     work = table.select(
         "_row",
@@ -118,7 +127,7 @@ def normalize(
     adjusted: dict[str, int] = {}
     start_status = pl.repeat(None, len(work), dtype=pl.String, eager=True)
     if start:
-        st = parse_timestamps(table.get_column(start), tz=tz, ambiguous=ambiguous)
+        st = parse_timestamps(table.get_column(start), **times)
         details["start_timestamp_formats"] = dict(st.formats)
         start_status = st.status
         work = work.with_columns(st.seconds.alias("__start"))

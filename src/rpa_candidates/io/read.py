@@ -13,6 +13,7 @@ from ..core.errors import DataQualityWarning, ParameterError, RpaCandidatesError
 from ..core.eventlog import EventLog
 from ..core.privacy import derive_key, pseudonymize_column, run_values
 from ..core.quality import REJECTION_REASONS, DataQuality, log_warnings
+from .dateformats import shapes_for
 from .datetimes import utc_offset_seconds
 from .normalize import CANONICAL, normalize
 from .numbers import coerce_numeric_columns
@@ -36,6 +37,7 @@ def read_log(
     ambiguous: Literal["earliest", "latest"] = "earliest",
     pseudonymize: bool = True,
     pseudonym_key: str | bytes | None = None,
+    date_format: str | None = None,
     **reader_options: Any,
 ) -> EventLog:
     """Read an event log from a file or a DataFrame, accounting for every row.
@@ -46,6 +48,12 @@ def read_log(
         A path to ``.xes``, ``.xes.gz``, ``.csv``, ``.csv.gz`` (also ``.tsv``, ``.txt``),
         ``.parquet`` or ``.xlsx``, or a DataFrame (never modified). A pyspark DataFrame is
         read on Spark and its log's features run there (see :mod:`rpa_candidates.io.spark`).
+        A database: a URI (``postgresql://user@host/db``, ``sqlite:///file.db``,
+        ``duckdb:///file.duckdb``, any SQLAlchemy URI; ``env:NAME`` reads it from an
+        environment variable), a SQLite/DuckDB file or an open connection, with
+        ``query=`` or ``table=`` (see :mod:`rpa_candidates.io.sql`). An OCEL 2.0 log
+        (``.jsonocel``, ``.xmlocel``, OCEL SQLite) with ``object_type=`` naming the type
+        whose objects are the cases (see :mod:`rpa_candidates.io.ocel`).
     case, activity, timestamp, start_timestamp, resource, lifecycle : str, default=None
         Column of each role. Roles not given are guessed from XES names and common
         German, English and Dutch headers (``Vorgangsnummer``, ``Tätigkeit``,
@@ -64,9 +72,16 @@ def read_log(
     pseudonym_key : str or bytes, default=None
         Key for stable pseudonyms across exports; default: the environment variable
         ``RPA_CANDIDATES_PSEUDONYM_KEY``, else a key derived from the log.
+    date_format : str, default=None
+        How text timestamps are written: ``"us"`` (``MM/DD/YYYY``, also with
+        ``AM``/``PM``), ``"de"`` (``DD/MM/YYYY``), ``"iso"`` or a strftime pattern
+        (``"%m/%d/%Y %I:%M %p"``). None reads German, ISO and epoch values and decides the
+        order of slash dates from the values (a day above 12), refusing to guess when
+        every value is ambiguous; see :mod:`rpa_candidates.io.dateformats`.
     **reader_options
         ``encoding``, ``delimiter`` (CSV; sniffed when absent), ``sheet`` (Excel),
-        ``xes_reader`` (``"auto"``, ``"rustxes"``, ``"pm4py"``).
+        ``xes_reader`` (``"auto"``, ``"rustxes"``, ``"pm4py"``); ``query``, ``table``,
+        ``batch_rows`` (databases); ``object_type`` (OCEL 2.0).
 
     Returns
     -------
@@ -99,6 +114,8 @@ def read_log(
         ) from error
     if ambiguous not in ("earliest", "latest"):
         raise ParameterError(f"ambiguous={ambiguous!r}; expected 'earliest' or 'latest'.")
+    if date_format is not None:
+        shapes_for(date_format)  # a wrong value fails before anything is read
     given = {
         "case": case,
         "activity": activity,
@@ -108,6 +125,11 @@ def read_log(
         "lifecycle": lifecycle,
     }
     if type(source).__module__.startswith("pyspark"):
+        if date_format is not None:
+            raise ParameterError(
+                "date_format is not supported for a pyspark DataFrame yet; parse the column "
+                "with pyspark.sql.functions.to_timestamp(column, pattern) before reading."
+            )
         from .spark import read_spark
 
         frame, quality, identities = read_spark(
@@ -122,7 +144,9 @@ def read_log(
         )
         return _checked(frame, quality, tz=tz, identities=identities)
     raw = read_source(source, **reader_options)
-    norm = normalize(raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict)
+    norm = normalize(
+        raw, given=given, tz=tz, ambiguous=ambiguous, strict=strict, date_format=date_format
+    )
     raw.table = raw.table.clear()  # every row is now in norm.frame or norm.rejected_rows
     frame = norm.frame
     norm.frame = frame.clear()  # the frame is transformed below; do not hold it twice

@@ -76,7 +76,9 @@ def read_source(source: Any, **options: Any) -> RawTable:
         Reader options: ``encoding`` and ``delimiter`` (CSV), ``sheet`` (Excel),
         ``xes_reader`` (``"auto"``, ``"rustxes"`` or ``"pm4py"``), ``max_bytes`` (CSV
         and XES: most bytes the file may hold or inflate to, default 4 GiB from
-        ``data/limits.toml``, see :mod:`rpa_candidates.io.limits`).
+        ``data/limits.toml``, see :mod:`rpa_candidates.io.limits`); ``query``, ``table``
+        and ``batch_rows`` for a database (:mod:`rpa_candidates.io.sql`); ``object_type``
+        for an OCEL 2.0 log (:mod:`rpa_candidates.io.ocel`).
 
     Raises
     ------
@@ -84,6 +86,12 @@ def read_source(source: Any, **options: Any) -> RawTable:
         Missing path, a directory, an unknown or broken format, more data than
         ``max_bytes``.
     """
+    from .sql import is_database
+
+    if is_database(source, options):
+        from .sql import read_database
+
+        return read_database(source, **options)
     module = type(source).__module__.split(".")[0]
     if options and module in {"pandas", "polars", "pyspark"}:
         raise ParameterError(
@@ -105,7 +113,8 @@ def read_source(source: Any, **options: Any) -> RawTable:
     if not isinstance(source, str | os.PathLike):
         raise LogFormatError(
             f"Cannot read a log from a {type(source).__name__!r}. Give a file path (.xes, "
-            ".xes.gz, .csv, .csv.gz, .parquet, .xlsx) or a pandas/polars DataFrame."
+            ".xes.gz, .csv, .csv.gz, .parquet, .xlsx, OCEL 2.0), a pandas/polars DataFrame, "
+            "or a database URI or connection with query= or table=."
         )
     path = Path(source)
     if not path.exists():
@@ -115,6 +124,24 @@ def read_source(source: Any, **options: Any) -> RawTable:
     if path.is_dir():
         raise LogFormatError(
             f"{str(path)!r} is a directory; give the path of one log file inside it."
+        )
+    from .ocel import ocel_kind
+
+    kind = ocel_kind(path)
+    if kind is not None:
+        from .ocel import read_ocel
+
+        _check_options(options, {"object_type"}, "OCEL 2.0")
+        return read_ocel(path, kind=kind, **options)
+    if "object_type" in options:
+        raise ParameterError(
+            f"object_type applies to OCEL 2.0 logs (.jsonocel, .xmlocel, OCEL SQLite); "
+            f"{path.name!r} is not one. Drop the option."
+        )
+    if path.suffix.lower() in (".db", ".sqlite", ".sqlite3", ".duckdb", ".ddb"):
+        raise LogFormatError(
+            f"{path.name!r} is a database file: give the events with query='SELECT ...' "
+            "or table='name' (CLI: --query, --table)."
         )
     fmt = _format_of(path)
     if fmt == "xes":
