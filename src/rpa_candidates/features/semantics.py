@@ -141,7 +141,9 @@ def _lemmas(word: str, lang: str) -> tuple[str, ...]:
     low = word.lower()
     out = [low, simplemma.lemmatize(word, lang=lang).lower(), simplemma.lemmatize(low, lang=lang)]
     if lang == "de":
-        out += _de_verb_forms(low)
+        if re.search("ae|oe|ue", low):  # "Ueberpruefung" written without umlauts
+            out.append(low.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü"))
+        out += _de_verb_forms(out[-1])
     elif lang == "en":
         out += _en_verb_forms(low)
     elif lang == "nl" and low.startswith("ge") and low[-1] in "dt":
@@ -330,10 +332,14 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     stop = lex["stop"][lang]
     content = [w for w in words if w.lower() not in stop]
     folded = [fold_name(w) for w in content]
+    verb_first = bool(content) and _verb(content[0], lang) is not None
+    state = [f in lex["status"] or _participle(w, lang) for w, f in zip(content, folded)]
     if code and (
-        rest.replace("_", "").replace(" ", "").isupper()
-        or words[0].lower() == "in"
-        or any(f in lex["status"] or _participle(w, lang) for w, f in zip(content, folded))
+        rest.replace("_", "").replace(" ", "").isupper()  # A_REGISTERED, O_SENT_BACK
+        or words[0].lower() == "in"  # SRM: In Transfer to ...
+        or (len(content) == 1 and (state[0] or not verb_first))  # SRM: Held
+        or (not verb_first and any(state))  # SRM: Awaiting Approval
+        or any(f in lex["status"] for f in folded[1:])  # SRM: Document Completed
     ):
         return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
                            status_record=True)  # fmt: skip
