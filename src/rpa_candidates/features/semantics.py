@@ -414,15 +414,15 @@ def _weigh(word, lemma, lang, nouns, parts, weight, evidence) -> None:
         if found:
             part, cls = found[0]
             weight[cls] += 1.0
-            evidence.append((f"{part} {word.lower()}", cls))
+            evidence.append((f"{part} {word}", cls))
         else:
             weight["mechanical"] += 0.5
             weight["judgement"] += 0.5
-            evidence += [(word.lower(), "mechanical"), (word.lower(), "judgement")]
+            evidence += [(word, "mechanical"), (word, "judgement")]
         return
     if lemma in lex["transfer"] and any(c == "physical" for _, c in _qualified(object_parts)):
         classes = ("physical",)
     classes = tuple(c for c in classes if c in _WORK)
     for cls in classes:
         weight[cls] += 1.0 / len(classes)
-        evidence.append((word.lower(), cls))
+        evidence.append((word, cls))
