@@ -137,9 +137,7 @@ EDGES = {
 def dominant(label: str) -> str:
     """The new reader's class in the three classes of this (older) contract."""
     found = match_label(label)["action_class"]
-    return {"communication": P, "system": NONE, "unknown": NONE, "ambiguous": MIX}.get(
-        found, found
-    )
+    return {"communication": P, "system": NONE, "unknown": NONE, "ambiguous": MIX}.get(found, found)
 
 
 #: Where the verb-centred reader (issue #15) reads a name of the older contract differently,

@@ -124,7 +124,9 @@ def _lexicon() -> dict[str, Any]:
         verbs[lang] = {k: tuple(v) for k, v in table.items()}
     return {
         "verbs": verbs,
-        "nominal": {lang: dict(raw["nominalisations"]["value"].get(lang, {})) for lang in LANGUAGES},
+        "nominal": {
+            lang: dict(raw["nominalisations"]["value"].get(lang, {})) for lang in LANGUAGES
+        },
         "qualifiers": {c: tuple(v) for c, v in raw["qualifiers"]["value"].items()},
         "phrases": [(tuple(p), c) for c, ps in raw["phrases"]["value"].items() for p in ps],
         "transfer": frozenset(raw["transfer_verbs"]["value"]),
@@ -233,7 +235,8 @@ def split_compound(word: str) -> tuple[str, ...]:
     """Parts of a German compound, lower case ("Zahlungserinnerung" → zahlung, erinnerung).
 
     The head is the longest known tail (at least 4 letters); the rest, without a linking
-    ``s``/``es``/``n``/``en``, must be a known word or a verb stem ("Abhol-termin"), and is
+    ``s``/``es``/``n``/``en``, must be a known word of 4 letters or more or a verb stem
+    ("Abhol-termin"), and is
     split again. Unknown or short words come back whole.
     """
     low = word.lower()
@@ -243,8 +246,11 @@ def split_compound(word: str) -> tuple[str, ...]:
         head, rest = low[i:], low[:i]
         if not _known_de(head):
             continue
-        for mod in (rest, rest[:-1], rest[:-2], rest + "en"):
-            if len(mod) >= 3 and (_known_de(mod) or _known_de(mod + "en")):
+        linked = [rest[:-1]] if rest.endswith("s") and len(rest) >= 4 else []  # Zahlung-s-
+        for mod in (*linked, rest, rest[:-1], rest[:-2], rest + "en"):
+            if len(mod) >= (3 if mod in linked else 4) and (
+                _known_de(mod) or _known_de(mod + "en")
+            ):
                 base = mod[:-2] if mod == rest + "en" else mod
                 return (*split_compound(base), head)
     return (low,)
@@ -333,13 +339,18 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     content = [w for w in words if w.lower() not in stop]
     folded = [fold_name(w) for w in content]
     verb_first = bool(content) and _verb(content[0], lang) is not None
-    state = [f in lex["status"] or _participle(w, lang) for w, f in zip(content, folded)]
-    if code and (
-        rest.replace("_", "").replace(" ", "").isupper()  # A_REGISTERED, O_SENT_BACK
-        or words[0].lower() == "in"  # SRM: In Transfer to ...
-        or (len(content) == 1 and (state[0] or not verb_first))  # SRM: Held
-        or (not verb_first and any(state))  # SRM: Awaiting Approval
-        or any(f in lex["status"] for f in folded[1:])  # SRM: Document Completed
+    state = [
+        f in lex["status"] or _participle(w, lang) for w, f in zip(content, folded, strict=True)
+    ]
+    if (
+        code
+        and (
+            rest.replace("_", "").replace(" ", "").isupper()  # A_REGISTERED, O_SENT_BACK
+            or words[0].lower() == "in"  # SRM: In Transfer to ...
+            or (len(content) == 1 and (state[0] or not verb_first))  # SRM: Held
+            or (not verb_first and any(state))  # SRM: Awaiting Approval
+            or any(f in lex["status"] for f in folded[1:])  # SRM: Document Completed
+        )
     ):
         return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
                            status_record=True)  # fmt: skip
@@ -382,9 +393,9 @@ def _find_verbs(words: list[str], content: list[str], lang: str) -> list[tuple[s
     for i, word in enumerate(words):
         if word not in content:
             continue
-        if lang == "de" and mixed and word[:1].isupper():
-            if i > 0 or word.lower() not in _lexicon()["verbs"]["de"]:
-                continue  # a German noun (a first word only if it is an infinitive)
+        noun_like = lang == "de" and mixed and word[:1].isupper()
+        if noun_like and (i > 0 or word.lower() not in _lexicon()["verbs"]["de"]):
+            continue  # a German noun (a first word only if it is an infinitive)
         if lang == "en" and i > 0 and words[i - 1].lower() not in ("and", "or"):
             low = word.lower()
             if not (low.endswith(("ing", "s")) and not low.endswith("ss")):
