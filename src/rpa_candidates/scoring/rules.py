@@ -142,7 +142,7 @@ class RuleScorer(BaseEstimator):
     >>> bool(scores["rule_score"].between(0, 1).all())
     True
     >>> row = scores.set_index("activity").loc["Ausweis versenden"]
-    >>> bool(row["knocked_out"]), row["reasons_against"][0][:45]
+    >>> bool(row["knocked_out"]), row["reasons_against"][0][:44]
     (True, 'Knock-out: Action ‘versenden’: physical work')
     """
 
