@@ -192,7 +192,7 @@ def test_shares_sum_to_one_or_are_missing_and_terms_explain():
     assert (total.isna() == (table["label_terms"] == "")).all()
     assert total.isna().sum() == 1  # only the opaque code
     row = table.set_index("activity").loc["Kreditorenstammdaten prüfen"]
-    assert row["label_terms"] == "stammdaten prüfen (mechanical)"
+    assert row["label_terms"] == "Kreditorenstammdaten prüfen (mechanical)"
     assert match_label("Miete und Wohnfläche prüfen")["label_judgement"] == 0.5
 
 

@@ -151,13 +151,13 @@ def _participle(word: str, lang: str) -> bool:
     return low.endswith(("ado", "ada", "ido", "ida"))
 
 
-def _qualified(parts: list[str]) -> list[tuple[str, str]]:
-    """(part, class) for the object parts that are qualifiers of the lexicon."""
+def _qualified(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(word, class) for the (folded part, word) pairs whose part is a lexicon qualifier."""
     out = []
-    for part in parts:
+    for part, word in parts:
         for cls, stems in _lexicon()["qualifiers"].items():
             if any(part.startswith(stem) for stem in stems):
-                out.append((part, cls))
+                out.append((word, cls))
                 break
     return out
 
@@ -271,8 +271,8 @@ def _weigh(word, lemma, lang, nouns, parts, weight, evidence) -> None:
     lex = _lexicon()
     classes = lex["verbs"][lang].get(lemma, ())
     # the head of a compound first: "Widerspruchsbescheid" is a Bescheid
-    object_parts = [fold_name(p) for w in nouns for p in reversed(parts[w])]
-    object_parts += [fold_name(w) for w in nouns]
+    object_parts = [(fold_name(p), w) for w in nouns for p in reversed(parts[w])]
+    object_parts += [(fold_name(w), w) for w in nouns]
     if "light" in classes:  # the action noun of the object decides
         for w in nouns:
             noun = _action_noun(w, lang) or _action_noun(parts[w][-1], lang)
@@ -283,9 +283,10 @@ def _weigh(word, lemma, lang, nouns, parts, weight, evidence) -> None:
     if "ambiguous" in classes:
         found = _qualified(object_parts)
         if found:
-            part, cls = found[0]
+            noun, cls = found[0]
             weight[cls] += 1.0
-            evidence.append((f"{part} {word}", cls))
+            phrase = f"{noun} {word}" if lang == "de" else f"{word} {noun}"
+            evidence.append((phrase, cls))
         else:
             weight["mechanical"] += 0.5
             weight["judgement"] += 0.5
