@@ -70,9 +70,8 @@ def main() -> None:
         ("Platt, inner LOGO", np.concatenate(calibrated)),
     ):
         s = _summary(y, p)
-        print(
-            f"{name}: pooled AUC {roc_auc_score(y, p):.3f}, ECE {s['ece']:.3f}, Brier {s['brier']:.3f}"
-        )
+        auc = roc_auc_score(y, p)
+        print(f"{name}: pooled AUC {auc:.3f}, ECE {s['ece']:.3f}, Brier {s['brier']:.3f}")
 
 
 if __name__ == "__main__":
