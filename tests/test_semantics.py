@@ -249,3 +249,24 @@ def test_automatable_human_steps_rank_above_judgement_steps(process):
     assert human["automatability"].min() > cognitive["automatability"].max(), out[
         ["activity", "label_class", "automatability"]
     ]
+
+
+def test_users_can_extend_the_lexicon_for_a_session():
+    from rpa_candidates.features.semantics import extend_lexicon
+
+    name = "Termin für die Trauung im Kalender vormerken"
+    assert read_name(name).action_class == "unknown"
+    try:
+        extend_lexicon({"verbs_de": {"mechanical": ["vormerken"]}})
+        assert read_name(name).action_class == M
+        assert read_name("Sozialprognose erstellen").action_class == "ambiguous"
+        extend_lexicon({"qualifiers": {"judgement": ["sozialprognose"]}})
+        assert read_name("Sozialprognose erstellen").action_class == J
+    finally:
+        extend_lexicon(None)
+    assert read_name(name).action_class == "unknown"
+    with pytest.raises(rc.ParameterError, match="no table 'verbs_fr'"):
+        extend_lexicon({"verbs_fr": {"mechanical": ["saisir"]}})
+    with pytest.raises(rc.ParameterError, match="must be a list of words"):
+        extend_lexicon({"verbs_de": {"mechanical": "vormerken"}})
+    assert read_name(name).action_class == "unknown"

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .._data import load_toml
+from ..errors import ParameterError
 
 LANGUAGES = ("de", "en", "nl", "es")
 _PARTICLES = (
@@ -24,9 +25,81 @@ _WHOLE = 13  # a known word shorter than this stays whole ("Unterlagen", "Liefer
 _EN_IRREGULAR = {"sent": "send", "done": "do", "made": "make", "paid": "pay", "held": "hold"}
 
 
+#: Additions of :func:`extend_lexicon`, merged over data/actions.toml (table -> value).
+_EXTRA: list[dict[str, Any]] = []
+
+
+def _merged() -> dict[str, Any]:
+    raw = load_toml("actions.toml")
+    for extra in _EXTRA:
+        for table, value in extra.items():
+            raw[table]["value"] = _merge(raw[table]["value"], value)
+    return raw
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict):
+        out = dict(base)
+        for key, value in extra.items():
+            out[key] = _merge(base[key], value) if key in base else value
+        return out
+    return [*base, *extra]
+
+
+def _check_extra(extra: Any, base: Any, where: str) -> None:
+    if isinstance(base, dict):
+        if not isinstance(extra, dict):
+            raise ParameterError(f"{where} must be a table (dict), got {extra!r}.")
+        for key, value in extra.items():
+            if key in base:
+                _check_extra(value, base[key], f"{where}.{key}")
+            elif not isinstance(value, (str, list)):
+                raise ParameterError(f"{where}.{key}={value!r} must be a text or a list.")
+    elif not isinstance(extra, list) or not all(isinstance(v, (str, list)) for v in extra):
+        raise ParameterError(f"{where}={extra!r} must be a list of words.")
+
+
+def extend_lexicon(extra: dict[str, Any] | None) -> None:
+    """Add words to the action lexicon for this Python session (``None`` resets it).
+
+    Parameters
+    ----------
+    extra : dict or None
+        Tables of ``data/actions.toml`` with the words to add, shaped like their ``value``:
+        ``{"verbs_de": {"mechanical": ["vormerken"]}, "qualifiers": {"judgement":
+        ["sozialprognose"]}}``. Lists are appended to, tables updated. ``None`` removes
+        every addition.
+
+    Raises
+    ------
+    ParameterError
+        For a table the lexicon does not have or a value of the wrong shape.
+
+    Notes
+    -----
+    The default model was trained on indicators read with the shipped lexicon; additions
+    change the label indicators of new logs only.
+    """
+    if extra is None:
+        _EXTRA.clear()
+    else:
+        base = load_toml("actions.toml")
+        if not isinstance(extra, dict):
+            raise ParameterError(f"extra={extra!r} must be a dict of lexicon tables or None.")
+        for table, value in extra.items():
+            if table not in base:
+                raise ParameterError(
+                    f"the action lexicon has no table {table!r}; expected one of {sorted(base)!r}."
+                )
+            _check_extra(value, base[table]["value"], table)
+        _EXTRA.append(extra)
+    _lexicon.cache_clear()
+    split_compound.cache_clear()
+
+
 @cache
 def _lexicon() -> dict[str, Any]:
-    raw = load_toml("actions.toml")
+    raw = _merged()
     verbs: dict[str, dict[str, tuple[str, ...]]] = {}
     for lang in LANGUAGES:
         table: dict[str, list[str]] = {}

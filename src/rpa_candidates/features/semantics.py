@@ -48,6 +48,7 @@ from ._lemmas import (
     _lemma,
     _lexicon,
     _verb,
+    extend_lexicon,
     split_compound,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "LANGUAGES",
     "NameReading",
     "detect_language",
+    "extend_lexicon",
     "read_name",
     "split_compound",
 ]
