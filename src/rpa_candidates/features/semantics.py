@@ -45,6 +45,8 @@ from ._lemmas import (
     _PARTICLES,
     LANGUAGES,
     _action_noun,
+    _de_verb_forms,
+    _en_verb_forms,
     _lemma,
     _lexicon,
     _verb,
@@ -131,10 +133,18 @@ def detect_language(words: list[str], default: str = "de") -> str:
         for word in words:
             low = word.lower()
             scores[lang] += low in lex["stop"][lang]
-            scores[lang] += _verb(word, lang) is not None or low in lex["nominal"][lang]
+            scores[lang] += _surface_verb(low, lang) or low in lex["nominal"][lang]
     best = max(scores.values())
     top = [lang for lang in LANGUAGES if scores[lang] == best]
     return default if default in top or best == 0 else top[0]
+
+
+def _surface_verb(low: str, lang: str) -> bool:
+    """A lexicon verb by its surface form or a rule inflection, without loading simplemma
+    (language detection must not load the dictionaries of every language)."""
+    table = _lexicon()["verbs"][lang]
+    forms = _de_verb_forms(low) if lang == "de" else _en_verb_forms(low) if lang == "en" else []
+    return low in table or any(f in table for f in forms)
 
 
 def _participle(word: str, lang: str) -> bool:
