@@ -18,7 +18,6 @@ show from the data.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,7 +27,7 @@ import pandas as pd
 
 from .. import engine
 from ._registry import Context, indicator
-from .semantics import ACTION_CLASSES, detect_language, read_name
+from .semantics import ACTION_CLASSES, log_language, read_name
 
 __all__ = ["classify_labels", "label_indicators", "match_label"]
 
@@ -72,15 +71,6 @@ def match_label(label: str, *, default_lang: str = "de") -> dict[str, Any]:
     return out
 
 
-def _log_language(names: list[str]) -> str:
-    """The most frequent detected language among ``names`` (``de`` without any)."""
-    from .semantics import _TOKEN
-
-    votes = Counter(detect_language(_TOKEN.findall(n), default="") for n in names)
-    votes.pop("", None)
-    return votes.most_common(1)[0][0] if votes else "de"
-
-
 def classify_labels(labels: Iterable[str]) -> pd.DataFrame:
     """Action class shares of each distinct activity name (see :mod:`.semantics`).
 
@@ -105,7 +95,7 @@ def classify_labels(labels: Iterable[str]) -> pd.DataFrame:
     [[1.0, 0.0], [0.0, 1.0]]
     """
     names = sorted({str(x) for x in labels})
-    default = _log_language(names)
+    default = log_language(names)
     rows = []
     for label in names:
         match = match_label(label, default_lang=default)

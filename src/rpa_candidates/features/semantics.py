@@ -37,6 +37,7 @@ a name without a recognised action has no shares (no evidence either way).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..resources import fold_name
@@ -60,6 +61,7 @@ __all__ = [
     "NameReading",
     "detect_language",
     "extend_lexicon",
+    "log_language",
     "read_name",
     "split_compound",
 ]
@@ -137,6 +139,19 @@ def detect_language(words: list[str], default: str = "de") -> str:
     best = max(scores.values())
     top = [lang for lang in LANGUAGES if scores[lang] == best]
     return default if default in top or best == 0 else top[0]
+
+
+def log_language(names: list[str]) -> str:
+    """The most frequent detected language among activity ``names`` (``de`` without any).
+
+    Examples
+    --------
+    >>> log_language(["Record Goods Receipt", "Clear Invoice", "A_CREATED"])
+    'en'
+    """
+    votes = Counter(detect_language(_TOKEN.findall(str(n)), default="") for n in names)
+    votes.pop("", None)
+    return votes.most_common(1)[0][0] if votes else "de"
 
 
 def _surface_verb(low: str, lang: str) -> bool:

@@ -35,11 +35,10 @@ _QUOTES = {"de": ("„", "“"), "en": ("‘", "’")}
 
 def _deciding_words(activities: pd.Series) -> dict[str, Any]:
     """Activity name → its :class:`~rpa_candidates.features.semantics.NameReading`."""
-    from ..features.labels import _log_language
-    from ..features.semantics import read_name
+    from ..features.semantics import log_language, read_name
 
     names = sorted({str(a) for a in activities})
-    default = _log_language(names)
+    default = log_language(names)
     return {n: read_name(n, default_lang=default) for n in names}
 
 
