@@ -165,6 +165,10 @@ PHYSICAL_LOGS = {
                       "Install the new meter", "Clean the burner"],
     "Außendienst": ["Fahrzeug abschleppen", "Baustelle besichtigen", "Grundstück vermessen",
                     "Akten kuvertieren", "Ausweis aushändigen"],
+    "buitendienst": ["Pand bezoeken", "Meter inspecteren", "Straat schoonmaken",
+                     "Pakket leveren", "Afstand meten"],
+    "clínica": ["Lavar las manos", "Colocar al paciente", "Limpiar la herida",
+                "Retirar la jeringa", "Entregar el paquete"],
 }  # fmt: skip
 
 
