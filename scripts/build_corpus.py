@@ -137,13 +137,42 @@ def build(sample_data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return corpus[CORPUS_COLUMNS], summary
 
 
+def relabel(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The corpus with its ``label_*`` columns recomputed from the activity names.
+
+    The label indicators depend on the names of a log only (``rc.features.labels``), so a
+    change of the action lexicon or reader needs no new simulation and no log reading:
+    ``python scripts/build_corpus.py --relabel``.
+    """
+    from rpa_candidates.features.labels import classify_labels
+
+    out = corpus.copy()
+    columns = [c for c in CORPUS_COLUMNS if c.startswith("label_") and c != "label_source"]
+    for _, rows in out.groupby("log", sort=False):
+        table = classify_labels(rows["activity"]).set_index("activity")
+        out.loc[rows.index, columns] = table.loc[rows["activity"], columns].to_numpy(float)
+    return out[CORPUS_COLUMNS]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample-data", type=Path, default=REPO.parent / "shared" / "sample-data")
     parser.add_argument(
         "--out", type=Path, default=REPO / "src" / "rpa_candidates" / "data" / "training_corpus.csv"
     )
+    parser.add_argument(
+        "--relabel", action="store_true", help="only recompute the label_* columns from the names"
+    )
     args = parser.parse_args(argv)
+    if args.relabel:
+        stored = pd.read_csv(args.out)
+        for column in CORPUS_COLUMNS:
+            if column not in stored:
+                stored[column] = np.nan
+        corpus = relabel(stored)
+        corpus.to_csv(args.out, index=False, float_format="%.6g", lineterminator="\n")
+        print(f"relabelled {len(corpus)} rows of {args.out}")
+        return
     corpus, summary = build(args.sample_data)
     corpus.to_csv(args.out, index=False, float_format="%.6g", lineterminator="\n")
     print(summary.to_string(index=False))

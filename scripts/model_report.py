@@ -51,6 +51,8 @@ FLOW = [
     "label_mechanical",
     "label_judgement",
     "label_physical",
+    "label_communication",
+    "label_system",
 ]
 
 
@@ -87,7 +89,7 @@ def ablation(corpus: pd.DataFrame) -> pd.DataFrame:
         "no sample weights": ({}, None),
         "no blanking (mask_automated=None)": ({"mask_automated": None}, weight),
         "name only (text + lexicon shares)": (
-            {"features": ["label_mechanical", "label_judgement", "label_physical"]},
+            {"features": [c for c in FLOW if c.startswith("label_")]},
             weight,
         ),
         "text n-grams only": ({"features": []}, weight),

@@ -175,7 +175,15 @@ def test_knockout_scales_the_rule_score_and_leads_the_reasons(parken):
     assert row["knocked_out"]
     assert row["knockout_criteria"] == "digital_work"
     assert row["rule_score"] <= scorer.settings_.knockout_cap
-    assert row["reasons_against"][0].startswith("Knock-out: 100% of the terms")
+    assert row["reasons_against"][0] == (
+        "Knock-out: Action ‘Auskunft’: physical work or conversation (100% of the actions in "
+        "the name)"
+    )
+    de = RuleScorer(lang="de").fit(features).score_activities(features).set_index("activity")
+    assert de.loc["Telefonische Auskunft erteilen", "reasons_against"][0] == (
+        "K.-o.-Kriterium: Tätigkeit „Auskunft“: Vor-Ort-Arbeit oder Gespräch (100 % der "
+        "Tätigkeiten im Namen)"
+    )
     assert not out.loc["Gebühr berechnen", "knocked_out"]
 
 
@@ -216,14 +224,14 @@ def test_a_value_that_shows_as_zero_reads_as_a_sentence(parken):
         (
             "de",
             [
-                "Kein Begriff im Namen deutet auf Ermessen oder Entscheidungen",
+                "Keine Tätigkeit im Namen verlangt Ermessen oder Entscheidungen",
                 "Keine Wiederholungen im selben Fall",
             ],
         ),
         (
             "en",
             [
-                "No term in the name points to judgement or decisions",
+                "No action in the name needs judgement or decisions",
                 "Never repeated within the same case",
             ],
         ),
@@ -231,7 +239,7 @@ def test_a_value_that_shows_as_zero_reads_as_a_sentence(parken):
         assert sorted(_scores(row, criteria=only, lang=lang)["reasons_for"][0]) == sorted(expected)
     row = _row(features, "Antrag erfassen", label_judgement=0.0, rework_rate=0.02)
     assert _scores(row, criteria=only, lang="en")["reasons_for"][0] == [
-        "No term in the name points to judgement or decisions",
+        "No action in the name needs judgement or decisions",
         "2% of executions repeat the step in the same case",
     ]
 

@@ -44,7 +44,7 @@ _OPTIONAL = (
     "digits",
     "reason_zero",
 )
-_COMBINE = ("mean", "min", "max")
+_COMBINE = ("mean", "min", "max", "sum")
 _LANGS = ("de", "en")
 
 
@@ -81,6 +81,8 @@ class Criterion:
         frame = frame.astype(float)
         if len(self.indicators) == 1:
             return frame.iloc[:, 0]
+        if self.combine == "sum":  # NaN only where every indicator is missing
+            return frame.sum(axis=1, skipna=True, min_count=1)
         return getattr(frame, self.combine)(axis=1, skipna=True)
 
     def knocked_out(self, values: pd.Series) -> pd.Series:
@@ -231,6 +233,7 @@ def _check_texts(where: str, key: str, value: Any) -> dict[str, str]:
     ):
         raise _fail(where, f"{key}={value!r} needs a text for each of {list(_LANGS)!r}.")
     if key == "reason" and any("{value}" not in value[lang] for lang in _LANGS):
+        # {terms} (optional) is filled with the words of the name that decided the class
         raise _fail(where, f"reason={value!r} must contain {{value}} in every language.")
     return {lang: value[lang] for lang in _LANGS}
 

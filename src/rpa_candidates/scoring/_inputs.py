@@ -22,6 +22,8 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "label_mechanical",
     "label_judgement",
     "label_physical",
+    "label_communication",
+    "label_system",
     "handling_median_minutes",
     "handling_cv",
     "instant_share",

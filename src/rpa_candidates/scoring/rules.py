@@ -30,6 +30,16 @@ _ALL_UNKNOWN = {
 }
 _KNOCKOUT = {"de": "K.-o.-Kriterium", "en": "Knock-out"}
 _N_REASONS = 3
+_QUOTES = {"de": ("„", "“"), "en": ("‘", "’")}
+
+
+def _deciding_words(activities: pd.Series) -> dict[str, Any]:
+    """Activity name → its :class:`~rpa_candidates.features.semantics.NameReading`."""
+    from ..features.semantics import log_language, read_name
+
+    names = sorted({str(a) for a in activities})
+    default = log_language(names)
+    return {n: read_name(n, default_lang=default) for n in names}
 
 
 class RuleScorer(BaseEstimator):
@@ -96,8 +106,8 @@ class RuleScorer(BaseEstimator):
     >>> bool(scores["rule_score"].between(0, 1).all())
     True
     >>> row = scores.set_index("activity").loc["Ausweis versenden"]
-    >>> bool(row["knocked_out"]), row["reasons_against"][0]
-    (True, 'Knock-out: 100% of the terms in the name denote physical work or conversation')
+    >>> bool(row["knocked_out"]), row["reasons_against"][0][:44]
+    (True, 'Knock-out: Action ‘versenden’: physical work')
     """
 
     _allowed: dict[str, Any] = {  # noqa: RUF012  (read-only table, STYLE rule 6)
@@ -221,19 +231,33 @@ class RuleScorer(BaseEstimator):
             ", ".join(c.id for c in self.criteria_ if row[c.id])
             for _, row in knock_frame.iterrows()
         ]
-        reasons = [self._reasons(i, scores[i], values, knock_frame) for i in range(len(out))]
+        readings = (
+            _deciding_words(features["activity"])
+            if any("{terms}" in c.reason["de"] + c.reason["en"] for c in self.criteria_)
+            else {}
+        )
+        reasons = [
+            self._reasons(i, scores[i], values, knock_frame, readings.get(str(activity)))
+            for i, activity in enumerate(features["activity"])
+        ]
         out["reasons_for"] = [r[0] for r in reasons]
         out["reasons_against"] = [r[1] for r in reasons]
         return out, mean
 
-    def _sentence(self, criterion: Criterion, value: float) -> str:
+    def _sentence(self, criterion: Criterion, value: float, reading: Any = None) -> str:
         """The criterion's reason with the value; its ``reason_zero`` where the value
-        shows as 0 ("No term in the name points to …" instead of "0% of the terms …")."""
+        shows as 0 ("No action in the name is …" instead of "0% of the actions …").
+        ``{terms}`` is filled with the quoted words of the name that decided the classes
+        of the criterion's ``label_*`` indicators ("Action ‘send’: data work")."""
         scaled = value * criterion.display_scale
         if criterion.reason_zero is not None and round(scaled, criterion.digits) == 0:
-            return criterion.reason_zero[self.lang].format(value=0)
+            return criterion.reason_zero[self.lang].format(value=0, terms="")
         shown = format_number(scaled, self.lang, criterion.digits)
-        return criterion.reason[self.lang].format(value=shown)
+        classes = [i.removeprefix("label_") for i in criterion.indicators]
+        words = reading.words(classes) if reading is not None else []
+        left, right = _QUOTES[self.lang]
+        terms = ", ".join(f"{left}{w}{right}" for w in words) or "–"
+        return criterion.reason[self.lang].format(value=shown, terms=terms)
 
     def _reasons(
         self,
@@ -241,6 +265,7 @@ class RuleScorer(BaseEstimator):
         scores: np.ndarray,
         values: dict[str, pd.Series],
         knocked: pd.DataFrame,
+        reading: Any = None,
     ) -> tuple[list[str], list[str]]:
         if np.isnan(scores).all():
             return [], [_ALL_UNKNOWN[self.lang]]
@@ -248,7 +273,7 @@ class RuleScorer(BaseEstimator):
         for criterion, score in zip(self.criteria_, scores, strict=True):
             if np.isnan(score):
                 continue
-            sentence = self._sentence(criterion, float(values[criterion.id].iloc[row]))
+            sentence = self._sentence(criterion, float(values[criterion.id].iloc[row]), reading)
             if knocked[criterion.id].iloc[row]:
                 knockouts.append(f"{_KNOCKOUT[self.lang]}: {sentence}")
             elif score > 0.5:

@@ -1,0 +1,113 @@
+"""Measure the reading of activity names against labels written before the reader.
+
+Run from the repository root (the package need not be installed)::
+
+    python scripts/label_eval.py                 # the reader of this checkout
+    PYTHONPATH=/path/to/old/src python scripts/label_eval.py   # any older reader
+
+Three label sets, none written by the author of the verb-centred reader (issue #15):
+
+* ``contract``: the 100 names of ``tests/test_labels.py`` with their expected class
+  (mechanical / judgement / physical, ``mixed``, ``none``), written with the substring
+  lexicon before issue #15 (so biased towards that lexicon);
+* ``synth``: every step of ``rc.synth`` with the simulator's ground truth (automatable =
+  ``automated`` or ``highly_automatable``, against ``cognitive``; ``low_automatable`` left out);
+* ``hand``: the hand labels of the real logs, ``data/labels_real.csv`` (docs/labeling.md),
+  automatable against not, ``unknown`` left out.
+
+Reported: accuracy and macro-F1 of the class on ``contract`` (per language), and the AUC of
+the label score ``label_mechanical - label_judgement - label_physical - label_communication``
+(missing = 0) on ``synth`` and ``hand`` (per log). Both readers are mapped to the contract's
+three classes: communication counts as physical, a status record or a name without an
+action as ``none``, an even mechanical/judgement split as ``mixed``.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import f1_score, roc_auc_score
+
+REPO = Path(__file__).resolve().parents[1]
+try:
+    import rpa_candidates as rc
+except ImportError:  # running from a source checkout without installation
+    sys.path.insert(0, str(REPO / "src"))
+    import rpa_candidates as rc
+
+from rpa_candidates.features.labels import match_label  # noqa: E402
+
+M, J, P, MIX, NONE = "mechanical", "judgement", "physical", "mixed", "none"
+LANG = {"BPI2012": "nl/en codes", "RECEIPT": "en", "SYNTH": "de", "EDGES": "de/en/nl"}
+
+
+def contract() -> pd.DataFrame:
+    """The expectation tables of tests/test_labels.py, read without importing the test."""
+    tree = ast.parse((REPO / "tests" / "test_labels.py").read_text(encoding="utf-8"))
+    names = {"M": M, "J": J, "P": P, "MIX": MIX, "NONE": NONE}
+    rows = []
+    for node in tree.body:
+        target = getattr(node, "targets", [None])[0] if isinstance(node, ast.Assign) else None
+        if target is None and isinstance(node, ast.AnnAssign):
+            target = node.target
+        if getattr(target, "id", None) in LANG and isinstance(node.value, ast.Dict):
+            for key, value in zip(node.value.keys, node.value.values, strict=True):
+                rows.append((target.id, ast.literal_eval(key), names[value.id]))
+    return pd.DataFrame(rows, columns=["table", "activity", "expected"])
+
+
+def three_class(label: str) -> str:
+    """The class of ``label`` in the contract's terms, for the old and the new reader."""
+    out = match_label(label)
+    shares = {k[6:]: v for k, v in out.items() if k.startswith("label_")}
+    shares = {k: (0.0 if pd.isna(v) else float(v)) for k, v in shares.items()}
+    shares[P] = shares.get(P, 0.0) + shares.pop("communication", 0.0)
+    shares.pop("system", None)
+    best = max(shares.values())
+    if best == 0:
+        return NONE
+    top = [c for c in (M, J, P) if shares.get(c, 0.0) == best]
+    return top[0] if len(top) == 1 else MIX
+
+
+def score(label: str) -> float:
+    out = match_label(label)
+    get = {k: (0.0 if pd.isna(v) else float(v)) for k, v in out.items() if k.startswith("label_")}
+    return get.get("label_mechanical", 0.0) - sum(
+        get.get(f"label_{c}", 0.0) for c in ("judgement", "physical", "communication")
+    )
+
+
+def main() -> None:
+    table = contract()
+    table["read"] = table["activity"].map(three_class)
+    print("## Contract (tests/test_labels.py, 3 classes)\n")
+    print("| table | language | n | accuracy | macro-F1 |\n|---|---|---|---|---|")
+    for name, part in [*table.groupby("table", sort=False), ("all", table)]:
+        acc = float((part["expected"] == part["read"]).mean())
+        f1 = f1_score(part["expected"], part["read"], average="macro", zero_division=0)
+        print(f"| {name} | {LANG.get(name, 'all')} | {len(part)} | {acc:.3f} | {f1:.3f} |")
+    hits = (table["expected"] == table["read"]).groupby(table["expected"]).mean()
+    print("\nper class accuracy (recall):", hits.round(3).to_dict())
+    truth = pd.concat(rc.synth.simulate(p, n_cases=5, seed=0).truth for p in rc.synth.PROCESSES)
+    truth = truth.drop_duplicates("activity")
+    truth = truth[truth["label_class"] != "low_automatable"]
+    auc = roc_auc_score(truth["automatable"], truth["activity"].map(score))
+    print(f"\n## rc.synth truth: AUC of the label score {auc:.3f} ({len(truth)} steps)\n")
+    hand = pd.read_csv(REPO / "src" / "rpa_candidates" / "data" / "labels_real.csv")
+    hand = hand[hand["label"] != "unknown"].drop_duplicates("activity")
+    hand["y"] = hand["label"].isin(["automated", "highly_automatable"])
+    hand["score"] = hand["activity"].map(score)
+    print("## Hand labels of the real logs (labels_real.csv): AUC of the label score\n")
+    print("| log | n | automatable | AUC |\n|---|---|---|---|")
+    for log, part in [*hand.groupby("log"), ("all", hand)]:
+        value = roc_auc_score(part["y"], part["score"]) if part["y"].nunique() == 2 else np.nan
+        print(f"| {log} | {len(part)} | {int(part['y'].sum())} | {value:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
