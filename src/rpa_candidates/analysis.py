@@ -27,6 +27,7 @@ from .errors import DataQualityError, ParameterError
 if TYPE_CHECKING:
     from .eventlog import EventLog
     from .mining import ProcessModel
+    from .plausibility import Plausibility
     from .quality import DataQuality
     from .relief import Assumptions
 
@@ -71,6 +72,9 @@ _EXTRA = [
     "hourly_rate_eur",
     "reasons_for",
     "reasons_against",
+    "reliable",
+    "plausibility_note",
+    "plausibility_note_de",
 ]
 
 
@@ -134,6 +138,11 @@ class Analysis:
     log_summary : dict
         Source, events, cases, activities, period (no case or staff identifiers).
     lang : {"de", "en"}
+    plausibility : Plausibility or None
+        The capacity checks (:mod:`rpa_candidates.plausibility`); candidates that fail
+        them have ``reliable`` False and are left out of :meth:`totals`.
+    resolution : pandas.DataFrame or None
+        :func:`rpa_candidates.resolution.activity_resolution` of the log.
     """
 
     candidates: pd.DataFrame
@@ -147,15 +156,28 @@ class Analysis:
     log_summary: dict[str, Any]
     lang: Literal["de", "en"] = "de"
     options: dict[str, Any] = field(default_factory=dict)
+    plausibility: Plausibility | None = None
+    resolution: pd.DataFrame | None = None
 
     @property
     def top(self) -> pd.DataFrame:
         """The five highest-ranked candidates."""
         return self.candidates.head(5)
 
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """Candidates whose figures fail a plausibility check (not in :meth:`totals`)."""
+        if "reliable" not in self.candidates.columns:
+            return self.candidates.iloc[0:0]
+        return self.candidates[~self.candidates["reliable"].astype(bool)]
+
     def totals(self) -> dict[str, float]:
-        """Relief summed over the non-automated candidates (hours, FTE, EUR, interval sums)."""
+        """Relief summed over the non-automated, reliable candidates (hours, FTE, EUR,
+        interval sums); steps that fail a plausibility check are left out
+        (:attr:`excluded`)."""
         frame = self.candidates[~self.candidates["already_automated"]]
+        if "reliable" in frame.columns:
+            frame = frame[frame["reliable"].astype(bool)]
         return {
             column: float(frame[column].sum(min_count=1))
             for column in (
@@ -336,10 +358,12 @@ def analyze(
     >>> list(result.candidates.columns[:4])
     ['rank', 'activity', 'automatability', 'rule_score']
     """
+    from . import engine, resolution
     from .features import activity_features
     from .mining import discover
+    from .plausibility import check_plausibility, mark
     from .progress import phases
-    from .relief import Assumptions, estimate_relief
+    from .relief import Assumptions, _automated_resources, estimate_relief
     from .routines import find_routines
     from .scoring import score_activities
 
@@ -362,6 +386,14 @@ def analyze(
         step("relief")
         relief = estimate_relief(log, features, scores, assumptions=assumptions)
         candidates = rank_candidates(scores, relief)
+        checks = check_plausibility(
+            log,
+            candidates,
+            hours_per_fte=assumptions.hours_per_fte,
+            automated=_automated_resources(log),
+        )
+        candidates = mark(candidates, checks)
+        stamps = resolution.activity_resolution(engine.prepare_events(log))
         step("discovery")
         process = discover(log, noise=noise)
         step("routines")
@@ -390,4 +422,6 @@ def analyze(
         log_summary=summary,
         lang=lang,
         options={"noise": noise, "routine_options": dict(routine_options or {})},
+        plausibility=checks,
+        resolution=stamps,
     )

@@ -65,6 +65,11 @@ def _summary(c: dict[str, Any], f: Formatter) -> list[str]:
         "",
         f"*{md_escape(t('summary.interval_note'))}*",
         "",
+    ]
+    if c["plausibility"]["excluded"]:
+        n = f.num(len(c["plausibility"]["excluded"]))
+        out += [f"> {md_escape(t('summary.excluded', n=n))}", ""]
+    out += [
         f"### {t('summary.top')}",
         "",
     ]
@@ -291,7 +296,10 @@ def render_markdown(analysis: Analysis, *, lang: Literal["de", "en"] = "de") -> 
         ),
         "",
     ]
+    from .plausibility import markdown as plausibility_markdown
+
     parts = head + _summary(c, f) + [""] + _candidates(c, f) + [""] + _cards(c, f) + [""]
+    parts += plausibility_markdown(c["plausibility"], f)
     return "\n".join(parts + _rest(c, f)) + "\n"
 
 
