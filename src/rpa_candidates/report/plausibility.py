@@ -163,8 +163,9 @@ def markdown(s: dict[str, Any], f: Formatter) -> list[str]:
     else:
         out.append(md_escape(t("plausibility.excluded_none")))
     out += ["", f"### {t('plausibility.timestamps_title')}", ""]
-    out += [md_escape(line) for line in s["timestamps"]] or ["–"]
-    return [*out, ""]
+    for line in s["timestamps"] or ["–"]:
+        out += [md_escape(line), ""]
+    return out
 
 
 def excel_rows(s: dict[str, Any], f: Formatter) -> tuple[list[str], list[list[Any]]]:
