@@ -13,8 +13,11 @@ missing), :math:`R` the number of such resources, :math:`F` = ``hours_per_fte``,
     :math:`\sum_{r,a} n_{ra} h_a \le R \cdot F \cdot Y`: the hours the log attributes to
     people fit into what they can work in the observed span.
 ``capacity_resource``
-    :math:`\sum_a n_{ra} h_a \le F \cdot Y` for every resource :math:`r` (the report gives
-    only the number of resources over the bound and the largest ratio, never a person).
+    :math:`\sum_a n_{ra} h_a \le P \cdot Y` for every resource :math:`r`, with :math:`P`
+    = ``max_hours_per_person_year`` (2,304 h: ArbZG §§ 3, 7 and BUrlG § 3, the most one
+    person may work in a year; :math:`F` is an average net of absence that one full-timer
+    exceeds). The report gives only the number of resources over the bound and the
+    largest ratio, never a person.
 ``case_time``
     per case :math:`c` from its first stamp :math:`t_0` (start or completion) to its last
     :math:`t_1`, the working-time bound is :math:`W_c = m_c (\min(S, \text{rest of day}
@@ -220,6 +223,7 @@ def check_plausibility(
     cfg = load_toml("plausibility.toml")
     tol = float(cfg["relative_tolerance"]["value"])
     case_tol = float(cfg["case_tolerance"]["value"])
+    person_year = float(cfg["max_hours_per_person_year"]["value"])
     session = load_settings().session_hours
     automated = list(automated or [])
     frame = candidates.drop_duplicates("activity").set_index("activity")
@@ -237,11 +241,11 @@ def check_plausibility(
     per = _per_resource(prepared, automated)
     per["hours"] = per["n"] * per["activity"].map(h).fillna(0.0).to_numpy()
     n_res = int(per["resource"].nunique())
-    cap = hours_per_fte * years
+    cap, person = hours_per_fte * years, person_year * years
     total = float(per["hours"].sum())
     if n_res == 0 or years <= 0 or total <= 0:
         rows.append(_row("capacity_total", "not_checkable", total, n_res * cap, "h"))
-        rows.append(_row("capacity_resource", "not_checkable", 0.0, cap, "h", of=n_res))
+        rows.append(_row("capacity_resource", "not_checkable", 0.0, person, "h", of=n_res))
     else:
         by_act = per.groupby("activity")["hours"].sum()
         bound = n_res * cap * (1 + tol)
@@ -250,11 +254,11 @@ def check_plausibility(
         status = "failed" if names else "passed"
         rows.append(_row("capacity_total", status, total, n_res * cap, "h", activities=names))
         per_res = per.groupby("resource")["hours"].sum()
-        over = per_res[per_res > cap * (1 + tol)]
+        over = per_res[per_res > person * (1 + tol)]
         names = set()
         for resource in over.index:
             mine = per[per["resource"] == resource].set_index("activity")["hours"]
-            names |= set(_greedy(mine, cap * (1 + tol)))
+            names |= set(_greedy(mine, person * (1 + tol)))
         flag(sorted(names), "capacity_resource")
         status = "failed" if len(over) else "passed"
         rows.append(
@@ -262,7 +266,7 @@ def check_plausibility(
                 "capacity_resource",
                 status,
                 float(per_res.max()),
-                cap,
+                person,
                 "h",
                 count=len(over),
                 of=n_res,
