@@ -172,3 +172,34 @@ def test_case_time_bound_by_hand():
     assert row["activities"] == ["Y"]
     assert (row["count"], row["of"]) == (3, 3)
     assert list(bad.excluded["activity"]) == ["Y"]
+
+
+def test_plausibility_defaults_carry_provenance():
+    import tomllib
+    from importlib import resources
+
+    path = resources.files("rpa_candidates") / "data" / "plausibility.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert set(table) == {"case_tolerance", "relative_tolerance", "max_hours_per_person_year"}
+    for name, entry in table.items():
+        assert {"value", "unit", "source", "year"} <= set(entry), name
+
+
+def test_demo_sample_top_candidates_keep_their_relief():
+    """sample_logs/wohngeld_export.csv, measured before #14 (h/year, rounded to 0.1)."""
+    before = {
+        "Einkommen berechnen": 94.2,
+        "Antrag erfassen": 62.9,
+        "Bewilligungsbescheid erstellen": 34.0,
+        "Vollständigkeit prüfen": 41.8,
+        "Wohngeld berechnen": 25.4,
+    }
+    log = rc.read_log(Path(__file__).resolve().parents[1] / "sample_logs" / "wohngeld_export.csv")
+    result = _analyze(log)
+    assert result.plausibility.passed
+    c = result.candidates.set_index("activity")
+    assert list(result.candidates["activity"].head(5)) == list(before)
+    for activity, hours in before.items():
+        assert c.loc[activity, "relief_hours_per_year"] == pytest.approx(hours, rel=0.05)
+        assert c.loc[activity, "handling_source"] == "lifecycle"
+    assert result.totals()["relief_hours_per_year"] == pytest.approx(372.2, abs=0.1)
