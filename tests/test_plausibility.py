@@ -133,6 +133,7 @@ def test_impossible_standard_time_is_flagged_alone_and_left_out(wohngeld, tmp_pa
     md = result.to_markdown(lang="de")
     assert "## Plausibilitätsprüfung" in md
     assert "nicht bestanden" in md
+    assert "Antrag erfassen **(nicht belastbar, nicht in der Summe)**" in md  # candidate table
     payload = json.loads(result.to_json())
     assert {"candidates", "log", "assumptions", "quality", "totals"} <= set(payload)
     assert payload["plausibility"]["excluded"] == ["Antrag erfassen"]

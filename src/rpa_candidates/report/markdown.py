@@ -116,6 +116,8 @@ def _candidates(c: dict[str, Any], f: Formatter) -> list[str]:
         name = md_escape(r["activity"])
         if r["already_automated"]:
             name += f" *({md_escape(t('candidates.automated'))})*"
+        if r.get("reliable") is False:  # plausibility checks
+            name += f" **({md_escape(t('candidates.not_reliable'))})**"
         payback = (
             f.num(r["payback_months"], 1)
             if r["payback_months"] is not None
