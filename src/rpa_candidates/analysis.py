@@ -192,9 +192,10 @@ class Analysis:
     def __repr__(self) -> str:
         top = self.candidates.iloc[0]["activity"] if len(self.candidates) else "-"
         hours = self.totals()["relief_hours_per_year"]
+        shown = "unknown" if np.isnan(hours) else f"{hours:,.0f} h/year"
         return (
             f"Analysis({self.log_summary.get('source')!r}: {len(self.candidates)} activities, "
-            f"top candidate {top!r}, relief {hours:,.0f} h/year; see .candidates, .routines)"
+            f"top candidate {top!r}, relief {shown}; see .candidates, .routines)"
         )
 
     def _repr_html_(self) -> str:
@@ -381,6 +382,7 @@ def analyze(
     with phases(names, desc="rpa_candidates.analyze") as step:
         step("features")
         features = activity_features(log, handling_times=handling_times, automation=automation)
+        resolution.warn_unmeasured(features)
         step("scores")
         scores = score_activities(features, criteria=criteria, model=model, lang=lang)
         step("relief")

@@ -34,7 +34,14 @@ import pandas as pd
 from . import engine
 from .timing_settings import TimingSettings, _defaults
 
-__all__ = ["LOG", "RESOLUTIONS", "activity_resolution", "log_resolution", "unmeasurable"]
+__all__ = [
+    "LOG",
+    "RESOLUTIONS",
+    "activity_resolution",
+    "log_resolution",
+    "unmeasurable",
+    "warn_unmeasured",
+]
 
 #: The values of ``resolution``, coarsest first.
 RESOLUTIONS = ("day", "minute", "second", "subsecond")
@@ -168,3 +175,32 @@ def unmeasurable(table: pd.DataFrame) -> list[str]:
     if not bool(table.loc[table["activity"] == LOG, "measurable"].iloc[0]):
         return sorted(str(a) for a in acts["activity"])
     return sorted(str(a) for a in acts.loc[~acts["measurable"], "activity"])
+
+
+def warn_unmeasured(features: pd.DataFrame, stacklevel: int = 3) -> None:
+    """A :class:`~rpa_candidates.errors.DataQualityWarning` naming the steps whose handling
+    source is ``unknown`` or ``lifecycle_elapsed`` (no handling time from timestamps)."""
+    import warnings
+
+    from .errors import DataQualityWarning
+
+    source = features.set_index("activity")["handling_source"]
+    dates = sorted(str(a) for a in source.index[source == "unknown"])
+    elapsed = sorted(str(a) for a in source.index[source == "lifecycle_elapsed"])
+    if not dates and not elapsed:
+        return
+    parts = []
+    if dates:
+        parts.append(f"{len(dates)} step(s) with date-only timestamps {dates[:10]!r}")
+    if elapsed:
+        parts.append(
+            f"{len(elapsed)} step(s) whose start-to-complete spans are mostly elapsed time "
+            f"(across nights or longer than one working session) {elapsed[:10]!r}"
+        )
+    warnings.warn(
+        "No handling time from timestamps for " + " and ".join(parts) + ": their relief is "
+        "unknown. Map them to standard minutes (rc.timing.standard_times(), the Destatis "
+        "Zeitwerttabelle) and pass handling_times={step: minutes}; see docs/handling-time.md.",
+        DataQualityWarning,
+        stacklevel=stacklevel,
+    )
