@@ -125,6 +125,7 @@ def test_t_bpic15_2_takes_no_handling_time_from_its_dates(sample_data):
     assert np.isnan(result.totals()["relief_hours_per_year"])
     text = result.to_markdown(lang="en")
     assert "because their stamps carry only a date" in text
+    assert "> 44 steps have no handling time from the timestamps" in text  # summary
     assert "01\\_HOOFD\\_8" in text  # the former top step (15,635 h/year)
     assert "handling\\_times" in text
     assert "standard\\_times()" in text

@@ -66,6 +66,9 @@ def _summary(c: dict[str, Any], f: Formatter) -> list[str]:
         f"*{md_escape(t('summary.interval_note'))}*",
         "",
     ]
+    if c["plausibility"]["unmeasured"]:
+        n = f.num(c["plausibility"]["unmeasured"])
+        out += [f"> {md_escape(t('summary.unmeasured', n=n))}", ""]
     if c["plausibility"]["excluded"]:
         n = f.num(len(c["plausibility"]["excluded"]))
         out += [f"> {md_escape(t('summary.excluded', n=n))}", ""]

@@ -91,7 +91,8 @@ def _timestamps(analysis: Analysis, f: Formatter) -> list[str]:
 
 
 def section(analysis: Analysis, f: Formatter) -> dict[str, Any]:
-    """The section's texts in ``f.lang``: ``checks`` (``label``, ``status``,
+    """The section's texts in ``f.lang``: ``unmeasured`` (steps without a handling time
+    from timestamps), ``checks`` (``label``, ``status``,
     ``status_text``, ``numbers``, ``steps``), ``excluded`` (``activity``, ``hours``,
     ``fte``, ``eur``, ``note``), ``excluded_total`` (text or None) and ``timestamps``
     (lines: resolution, steps without a handling time and what to do)."""
@@ -128,8 +129,10 @@ def section(analysis: Analysis, f: Formatter) -> dict[str, Any]:
             "plausibility.excluded_total", n=f.num(len(rows)), hours=f.hours(hours, 0),
             fte=f.fte(fte),
         )  # fmt: skip
+    source = analysis.candidates["handling_source"]
     return {
         "available": result is not None,
+        "unmeasured": int(source.isin(["unknown", "lifecycle_elapsed"]).sum()),
         "checks": checks,
         "excluded": rows,
         "excluded_total": total,
