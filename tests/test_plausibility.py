@@ -125,6 +125,15 @@ def test_impossible_standard_time_is_flagged_alone_and_left_out(wohngeld, tmp_pa
     step = honest.candidates.set_index("activity").loc["Antrag erfassen"]
     expected = before["relief_hours_per_year"] - step["relief_hours_per_year"]
     assert after["relief_hours_per_year"] == pytest.approx(expected, rel=1e-9)
+    routines = result.routines
+    with_step = routines[routines["steps"].str.contains("Antrag erfassen")]
+    assert len(with_step) == 1  # Antrag erfassen → Vollständigkeit prüfen → ...
+    honest_routines = honest.routines.set_index("steps")
+    for _, row in with_step.iterrows():  # the step's hours are not in its routine either
+        other = honest_routines.loc[row["steps"], "relief_hours_per_year"]
+        assert row["relief_hours_per_year"] == pytest.approx(
+            other - step["relief_hours_per_year"], rel=1e-9
+        )
     # the same in every format
     html = result.to_html(tmp_path / "r.html", lang="en")
     assert 'id="plausibility"' in html

@@ -362,7 +362,7 @@ def analyze(
     from . import engine, resolution
     from .features import activity_features
     from .mining import discover
-    from .plausibility import check_plausibility, mark
+    from .plausibility import check_plausibility, mark, reliable_relief
     from .progress import phases
     from .relief import Assumptions, _automated_resources, estimate_relief
     from .routines import find_routines
@@ -400,7 +400,10 @@ def analyze(
         process = discover(log, noise=noise)
         step("routines")
         routines = find_routines(
-            candidates, process.dfg, process.activities, **dict(routine_options or {})
+            reliable_relief(candidates),
+            process.dfg,
+            process.activities,
+            **dict(routine_options or {}),
         )
     q = log.quality
     summary = {

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
 from . import engine
@@ -57,7 +58,7 @@ from .timing_settings import load_settings
 if TYPE_CHECKING:
     from .eventlog import EventLog
 
-__all__ = ["CHECKS", "Plausibility", "check_plausibility"]
+__all__ = ["CHECKS", "REASONS", "Plausibility", "check_plausibility", "mark", "reliable_relief"]
 
 #: The checks, in report order.
 CHECKS = ("capacity_total", "capacity_resource", "case_time", "step_relief", "relief_fte")
@@ -368,4 +369,16 @@ def mark(candidates: pd.DataFrame, result: Plausibility) -> pd.DataFrame:
     out["plausibility_note_de"] = [
         "nicht belastbar: " + "; ".join(REASONS[k][1] for k in c) if c else None for c in checks
     ]
+    return out
+
+
+def reliable_relief(candidates: pd.DataFrame) -> pd.DataFrame:
+    """``candidates`` with the relief figures of steps that are not ``reliable`` set to NaN,
+    for sums over steps (e.g. routines) that must leave them out, as the totals do."""
+    if "reliable" not in candidates.columns:
+        return candidates
+    out = candidates.copy()
+    columns = [c for c in out.columns if c.startswith("relief_") and not c.endswith("note")]
+    columns = [c for c in columns if pd.api.types.is_numeric_dtype(out[c])]
+    out.loc[~out["reliable"].astype(bool), columns] = np.nan
     return out
