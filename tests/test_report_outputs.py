@@ -224,6 +224,7 @@ def test_excel_is_inert_and_matches(result, outputs):
         "Annahmen",
         "Datenqualität",
         "Methodik",
+        "Plausibilität",
     ]
     texts = []
     for ws in wb.worksheets:

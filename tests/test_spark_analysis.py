@@ -137,3 +137,11 @@ def test_pooled_bootstrap_groups_identical(analyses):
     assert ref.groups.groupby("act")["cases"].sum().max() <= 300
     _numbers_equal(ref.groups, spark.groups)
     assert ref.window == spark.window
+
+
+def test_plausibility_and_resolution_identical(analyses):
+    ref, result, _, _ = analyses
+    pd.testing.assert_frame_equal(
+        ref.plausibility.checks, result.plausibility.checks, rtol=RTOL, atol=ATOL
+    )
+    pd.testing.assert_frame_equal(ref.resolution, result.resolution, rtol=RTOL, atol=ATOL)

@@ -70,6 +70,9 @@ _EXTRA = [
     "hourly_rate_eur",
     "reasons_for",
     "reasons_against",
+    "reliable",
+    "plausibility_note",
+    "plausibility_note_de",
 ]
 
 
@@ -225,8 +228,10 @@ def analyze(
     from .core.prepared import prepare
     from .core.progress import phases
     from .features import activity_features
+    from .handling import resolution
     from .mining import discover
     from .relief import Assumptions, estimate_relief, find_routines, relief_cases
+    from .relief.plausibility import check_plausibility, mark, reliable_relief
     from .scoring import score_activities
 
     if lang not in ("de", "en"):
@@ -246,17 +251,29 @@ def analyze(
         prepared = prepare(log, automation=automation)
         step("features")
         features = activity_features(prepared, handling_times=handling_times)
+        resolution.warn_unmeasured(features)
         step("scores")
         scores = score_activities(features, criteria=criteria, model=model, lang=lang)
         step("relief")
         cases = relief_cases(prepared, features, assumptions=assumptions)
         relief = estimate_relief(cases, features, scores, assumptions=assumptions)
         candidates = rank_candidates(scores, relief)
+        checks = check_plausibility(
+            prepared,
+            candidates,
+            hours_per_fte=assumptions.hours_per_fte,
+            automated=prepared.automated,
+        )
+        candidates = mark(candidates, checks)
+        stamps = resolution.activity_resolution(prepared.events)
         step("discovery")
         process = discover(prepared, noise=noise)
         step("routines")
         routines = find_routines(
-            candidates, process.dfg, process.activities, **dict(routine_options or {})
+            reliable_relief(candidates),
+            process.dfg,
+            process.activities,
+            **dict(routine_options or {}),
         )
     q = log.quality
     summary = {
@@ -280,4 +297,6 @@ def analyze(
         log_summary=summary,
         lang=lang,
         options={"noise": noise, "routine_options": dict(routine_options or {})},
+        plausibility=checks,
+        resolution=stamps,
     )

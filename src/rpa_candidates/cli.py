@@ -153,6 +153,25 @@ def _print_summary(result: Analysis, log_repr: str, summary: str, lang: str) -> 
         f"{_number(totals['relief_fte'], lang, 2)} {text['fte']}, "
         f"{_number(totals['relief_eur_per_year'], lang)} EUR"
     )
+    _print_plausibility(result, lang)
+
+
+def _print_plausibility(result: Analysis, lang: str) -> None:
+    """The plausibility checks and the steps left out, in the report's words."""
+    from .report.i18n import Formatter, check_lang
+    from .report.plausibility import section
+
+    f = Formatter(check_lang(lang))
+    s = section(result, f)
+    print(f"\n{f.t('section.plausibility')}:")
+    for c in s["checks"]:
+        print(f"  {c['label']}: {c['status_text']} – {c['numbers']}")
+    for r in s["excluded"]:
+        print(f"  ! {r['activity']}: {f.hours(r['hours'], 0)} – {r['note']}")
+    if s["excluded_total"]:
+        print(f"  {s['excluded_total']}")
+    for line in s["timestamps"]:
+        print(f"  {line}")
 
 
 def _run(

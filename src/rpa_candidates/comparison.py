@@ -29,7 +29,7 @@ from .results import ComparisonResult
 
 if TYPE_CHECKING:
     from .analysis import Analysis
-    from .relief.estimate import Assumptions
+    from .relief import Assumptions
 
 __all__ = ["Comparison", "compare"]
 

@@ -8,6 +8,7 @@ and nothing renders here: :class:`rpa_candidates.Analysis` and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from .core.quality import DataQuality
     from .mining.model import ProcessModel
     from .relief.assumptions import Assumptions
+    from .relief.plausibility import Plausibility
 
 __all__ = ["AnalysisResult", "ComparisonResult"]
 
@@ -44,6 +46,11 @@ class AnalysisResult:
     log_summary : dict
         Source, events, cases, activities, period (no case or staff identifiers).
     lang : {"de", "en"}
+    plausibility : Plausibility or None
+        The capacity checks (:mod:`rpa_candidates.relief.plausibility`); candidates that
+        fail them have ``reliable`` False and are left out of :meth:`totals`.
+    resolution : pandas.DataFrame or None
+        :func:`rpa_candidates.handling.resolution.activity_resolution` of the log.
     """
 
     candidates: pd.DataFrame
@@ -57,15 +64,28 @@ class AnalysisResult:
     log_summary: dict[str, Any]
     lang: Literal["de", "en"] = "de"
     options: dict[str, Any] = field(default_factory=dict)
+    plausibility: Plausibility | None = None
+    resolution: pd.DataFrame | None = None
 
     @property
     def top(self) -> pd.DataFrame:
         """The five highest-ranked candidates."""
         return self.candidates.head(5)
 
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """Candidates whose figures fail a plausibility check (not in :meth:`totals`)."""
+        if "reliable" not in self.candidates.columns:
+            return self.candidates.iloc[0:0]
+        return self.candidates[~self.candidates["reliable"].astype(bool)]
+
     def totals(self) -> dict[str, float]:
-        """Relief summed over the non-automated candidates (hours, FTE, EUR, interval sums)."""
+        """Relief summed over the non-automated, reliable candidates (hours, FTE, EUR,
+        interval sums); steps that fail a plausibility check are left out
+        (:attr:`excluded`)."""
         frame = self.candidates[~self.candidates["already_automated"]]
+        if "reliable" in frame.columns:
+            frame = frame[frame["reliable"].astype(bool)]
         return {
             column: float(frame[column].sum(min_count=1))
             for column in (
@@ -80,9 +100,10 @@ class AnalysisResult:
     def __repr__(self) -> str:
         top = self.candidates.iloc[0]["activity"] if len(self.candidates) else "-"
         hours = self.totals()["relief_hours_per_year"]
+        shown = "unknown" if math.isnan(hours) else f"{hours:,.0f} h/year"
         return (
             f"Analysis({self.log_summary.get('source')!r}: {len(self.candidates)} activities, "
-            f"top candidate {top!r}, relief {hours:,.0f} h/year; see .candidates, .routines)"
+            f"top candidate {top!r}, relief {shown}; see .candidates, .routines)"
         )
 
     def _repr_html_(self) -> str:
@@ -157,6 +178,20 @@ class AnalysisResult:
             return RuleScorer(lang=lang).fit(self.features).score_activities(self.features)
         except RpaCandidatesError:
             return None
+
+    def log_resolution(self) -> dict[str, Any]:
+        """The log's timestamp resolution from ``self.resolution``
+        (:func:`rpa_candidates.handling.resolution.log_resolution`)."""
+        from .handling.resolution import log_resolution
+
+        return log_resolution(self.resolution)
+
+    @staticmethod
+    def timing_settings() -> Any:
+        """The handling-time settings (``data/timing.toml``) the checks were made with."""
+        from .handling.settings import load_settings
+
+        return load_settings()
 
     @staticmethod
     def indicator_catalog() -> list[dict[str, Any]]:

@@ -1,7 +1,9 @@
 """Handling-time indicators: how long a person works on one execution of the activity.
 
 The per-instance estimate comes from :func:`rpa_candidates.timing.instance_handling`
-(``lifecycle``, ``resource_gap``, ``case_gap`` or ``given``, chosen per activity); this
+(``lifecycle``, ``resource_gap``, ``case_gap``, ``given``, or ``unknown`` /
+``lifecycle_elapsed`` when the timestamps cannot measure working time, chosen per
+activity); this
 family summarises it. ``d`` below is one execution's estimate in minutes, ``n`` the
 executions with an estimate, ``mean`` and ``σ`` (population standard deviation, ``ddof=0``)
 are taken over them. For ``given`` activities (standard minutes from
@@ -46,11 +48,14 @@ def handling(prepared: nw.LazyFrame, ctx: Context) -> pd.DataFrame:
     """Handling time of one execution, its spread and the share of instant executions.
 
     handling_source: Where the handling time comes from.
-        Formula: given if standard minutes are given; else lifecycle (ts − start_ts) if
-            ≥ 50 % of executions have a start; else resource_gap (ts − prev_resource_ts within
-            one session, times the posterior share of handling time of the idle model) if
-            ≥ 5 valid gaps covering ≥ 10 % of executions; else case_gap (ts − prev_case_ts,
-            same day, ≤ 8 h)
+        Formula: given if standard minutes are given; else unknown if ≥ 10 % of the
+            activity's (or the log's) stamps are at local 00:00:00 (dates only, no
+            estimate); else, if ≥ 50 % of executions have a start, lifecycle (ts − start_ts
+            over the spans within one local day and ≤ 10 h) when ≥ 50 % of the spans are
+            such, lifecycle_elapsed (no estimate) otherwise; else resource_gap
+            (ts − prev_resource_ts within one session, times the posterior share of
+            handling time of the idle model) if ≥ 5 valid gaps covering ≥ 10 % of
+            executions; else case_gap (ts − prev_case_ts, same day, ≤ 8 h)
         Unit: category
         Direction: 0
 

@@ -12,10 +12,20 @@ Estimators written once as narwhals expressions over
   the idle time before it, from a model fitted to the gaps (:mod:`rpa_candidates.handling.idle`);
 * ``case_gap``: ``ts − prev_case_ts`` within one local day and capped, a last resort that
   contains the waiting time between the steps and so overstates handling time;
-* ``given``: standard minutes from the user (e.g. :func:`standard_times`), which win.
+* ``given``: standard minutes from the user (e.g. :func:`standard_times`), which win;
+* ``unknown``: the activity's stamps (or the log's) are dates without a time of day
+  (:mod:`rpa_candidates.resolution`): no handling time from timestamps at all;
+* ``lifecycle_elapsed``: the activity has starts, but fewer than ``min_credible_span_share``
+  of its spans are credible as work (same local day, ``0 ≤ ts − start_ts ≤
+  session_hours``): the spans are mostly waiting, no handling time is taken from them.
 
-Each activity takes the first that applies: ``given``; ``lifecycle`` if at least
-``min_start_share`` of its executions have a start; ``resource_gap`` if it has at least
+For ``lifecycle`` only the credible spans count (``work_s``): a span across a night or
+longer than one working session (ArbZG § 3: 10 h) is elapsed time, and the activity's mean
+over its credible spans stands for those executions.
+
+Each activity takes the first that applies: ``given``; ``unknown``; ``lifecycle`` (or
+``lifecycle_elapsed``) if at least ``min_start_share`` of its executions have a start;
+``resource_gap`` if it has at least
 ``min_resource_gaps`` valid gaps covering ``min_resource_gap_share`` of its executions;
 else ``case_gap``. Defaults: ``data/timing.toml``; method and measured error:
 ``docs/handling-time.md``.
@@ -39,7 +49,7 @@ import pandas as pd
 from ..core import engine
 from ..core.errors import DataQualityWarning, ParameterError
 from ..core.prepared import as_prepared, prepared_events
-from . import idle
+from . import idle, resolution
 from .settings import TimingSettings, _defaults, _standard_minutes, load_settings
 
 if TYPE_CHECKING:
@@ -50,6 +60,8 @@ __all__ = ["SOURCES", "estimator_instances", "handling_times", "instance_handlin
 
 #: The values of ``handling_source``, in order of preference after ``given``.
 SOURCES = ("given", "lifecycle", "resource_gap", "case_gap")
+#: Sources that give no handling time from timestamps (relief unknown unless ``given``).
+NO_ESTIMATE = ("unknown", "lifecycle_elapsed")
 
 
 def _automated(resources: Any) -> list[str]:
@@ -79,8 +91,10 @@ def estimator_instances(
     """Every estimator's value per instance, lazily (the sources before one is chosen).
 
     Per instance: ``row``, ``activity``, ``resource``, the ``keep`` columns of
-    ``prepared``, ``lifecycle_s``, ``gap_s``, ``case_s`` (seconds, null where not valid
-    under the session rules of ``s``), ``instant``; ``gap_s`` without the idle time before
+    ``prepared``, ``lifecycle_s`` (``ts − start_ts``, elapsed), ``work_s`` (the same where
+    credible as work: same local day and at most ``s.session_hours``), ``gap_s``,
+    ``case_s`` (seconds, null where not valid under the session rules of ``s``),
+    ``instant``; ``gap_s`` without the idle time before
     the instance if ``idle_correction`` (``None``: ``s.idle_correction``; see
     :func:`rpa_candidates.handling.idle.remove_idle`). Callers pass ``False`` when no activity
     takes its handling time from ``gap_s``: the idle model's fit is then not needed (its
@@ -99,6 +113,8 @@ def estimator_instances(
         return (sec >= start_s) & (sec < end_s)
 
     lifecycle = ts - nw.col("start_ts")
+    start_day = ((nw.col("start_ts") + nw.col("utc_offset")) / day).floor()
+    credible = (lifecycle >= 0) & (start_day == local_day) & (lifecycle <= s.session_hours * 3600.0)
     gap = ts - nw.col("prev_resource_ts")
     human = ~nw.col("resource").is_in(automated) if automated else nw.lit(value=True)
     session = (
@@ -130,6 +146,7 @@ def estimator_instances(
         "resource",
         *keep,
         nw.when(lifecycle >= 0).then(lifecycle).alias("lifecycle_s"),
+        nw.when(credible).then(lifecycle).alias("work_s"),
         nw.when(session.fill_null(False)).then(gap).alias("gap_s"),
         nw.when(case_ok.fill_null(False)).then(case_gap).alias("case_s"),
         instant.alias("instant"),
@@ -147,16 +164,26 @@ def _instance_handling(
     inst = estimator_instances(prepared, s, automated, idle_correction=False)
     n = nw.col("n")
     is_given = nw.col("activity").is_in(list(given)) if given else nw.lit(value=False)
+    dates = resolution.unmeasurable(resolution.activity_resolution(prepared, s))
+    is_dates = nw.col("activity").is_in(dates) if dates else nw.lit(value=False)
     counts = inst.group_by("activity").agg(
         nw.len().alias("n"),
         nw.col("lifecycle_s").count().alias("n_start"),
+        nw.col("work_s").count().alias("n_work"),
         nw.col("gap_s").count().alias("n_gap"),
     )
     source = (
         nw.when(is_given)
         .then(nw.lit("given"))
-        .when(nw.col("n_start") >= s.min_start_share * n)
+        .when(is_dates)
+        .then(nw.lit("unknown"))
+        .when(
+            (nw.col("n_start") >= s.min_start_share * n)
+            & (nw.col("n_work") >= s.min_credible_span_share * nw.col("n_start"))
+        )
         .then(nw.lit("lifecycle"))
+        .when(nw.col("n_start") >= s.min_start_share * n)
+        .then(nw.lit("lifecycle_elapsed"))
         .when(
             (nw.col("n_gap") >= s.min_resource_gaps)
             & (nw.col("n_gap") >= s.min_resource_gap_share * n)
@@ -180,13 +207,19 @@ def _instance_handling(
         nw.when(by == "given")
         .then(given_seconds)
         .when(by == "lifecycle")
-        .then(nw.col("lifecycle_s"))
+        .then(nw.col("work_s"))
         .when(by == "resource_gap")
         .then(nw.col("gap_s"))
-        .otherwise(nw.col("case_s"))
+        .when(by == "case_gap")
+        .then(nw.col("case_s"))
     )
+    # day stamps say nothing about instant executions either
+    instant = nw.when(~is_dates).then(nw.col("instant"))
     return inst.join(choice, on="activity", how="left").select(
-        "activity", seconds.cast(nw.Float64).alias("seconds"), "source", "instant"
+        "activity",
+        seconds.cast(nw.Float64).alias("seconds"),
+        "source",
+        instant.alias("instant"),
     )
 
 
@@ -215,7 +248,8 @@ def instance_handling(
     narwhals.LazyFrame
         One row per activity instance: ``activity``; ``seconds`` (the estimate, null where
         the chosen source has none for this instance); ``source`` (see :data:`SOURCES`);
-        ``instant`` (1.0 if the instance is part of a batch, i.e. its resource completed
+        ``instant`` (null for ``unknown`` activities, whose day stamps say nothing; 1.0
+        if the instance is part of a batch, i.e. its resource completed
         another instance at the same second, or if start→complete, or without a start the
         case gap, is below ``instant_seconds``; null if none of these exists).
     """

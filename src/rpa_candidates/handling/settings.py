@@ -49,6 +49,16 @@ class TimingSettings:
         EM iterations at most.
     idle_tolerance : float
         EM stops when the log-likelihood changes by less than this share.
+    max_date_only_share : float
+        Share of stamps at local 00:00:00 from which an activity (or the log) has dates
+        only (:mod:`rpa_candidates.resolution`).
+    minute_resolution_share : float
+        Share of timed stamps on a whole minute from which they have minute resolution.
+    session_hours : float
+        Longest start-to-complete span credible as work (one working session, same day).
+    min_credible_span_share : float
+        Share of credible spans an activity needs to keep ``lifecycle``; below it the
+        activity is ``lifecycle_elapsed``.
     """
 
     resource_gap_cap_minutes: float
@@ -64,6 +74,10 @@ class TimingSettings:
     idle_bin_seconds: float
     idle_max_iterations: int
     idle_tolerance: float
+    max_date_only_share: float
+    minute_resolution_share: float
+    session_hours: float
+    min_credible_span_share: float
 
 
 def load_settings(**overrides: Any) -> TimingSettings:
@@ -139,6 +153,10 @@ def _check(s: TimingSettings) -> TimingSettings:
         idle_bin_seconds=number("idle_bin_seconds", 0.001, 3600),
         idle_max_iterations=int(number("idle_max_iterations", 1)),
         idle_tolerance=number("idle_tolerance", 0, 1),
+        max_date_only_share=number("max_date_only_share", 0, 1),
+        minute_resolution_share=number("minute_resolution_share", 0, 1),
+        session_hours=number("session_hours", 0, 24),
+        min_credible_span_share=number("min_credible_span_share", 0, 1),
     )
 
 

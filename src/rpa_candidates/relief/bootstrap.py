@@ -119,7 +119,7 @@ def _seconds(sources: Mapping[str, str], given_minutes: Mapping[str, float]) -> 
     for activity, minutes in given_minutes.items():
         out = nw.when(act == activity).then(nw.lit(minutes * 60.0)).otherwise(out)
     for source, column in (
-        ("lifecycle", "lifecycle_s"),
+        ("lifecycle", "work_s"),
         ("resource_gap", "gap_s"),
         ("case_gap", "case_s"),
     ):

@@ -102,6 +102,24 @@ _REASONS = {
         "keine Bearbeitungszeit schätzbar (keine Startzeiten, keine gültige Lücke am selben "
         "Tag): Standardminuten über handling_times angeben",
     ),
+    "resolution": (
+        "the timestamps of this step are dates without a time of day: they cannot measure "
+        "working time; map the step to standard minutes (rc.timing.standard_times(), the "
+        "Destatis Zeitwerttabelle) and pass them via handling_times",
+        "die Zeitstempel dieses Schritts sind Daten ohne Uhrzeit: sie messen keine "
+        "Arbeitszeit; dem Schritt Standardminuten zuordnen (rc.timing.standard_times(), "
+        "Zeitwerttabelle Verwaltung des Statistischen Bundesamts) und über handling_times "
+        "angeben",
+    ),
+    "elapsed": (
+        "most start-to-complete spans of this step cross a night or exceed one working "
+        "session: elapsed time, not work; pass standard minutes via handling_times "
+        "(rc.timing.standard_times(), the Destatis Zeitwerttabelle)",
+        "die meisten Spannen von Beginn bis Abschluss dieses Schritts gehen über Nacht oder "
+        "über eine Arbeitssitzung hinaus: Durchlaufzeit, keine Arbeitszeit; Standardminuten "
+        "über handling_times angeben (rc.timing.standard_times(), Zeitwerttabelle "
+        "Verwaltung)",
+    ),
     "share": (
         "no case with this activity reaches the dominant end activity",
         "kein Fall mit dieser Tätigkeit erreicht die häufigste Endtätigkeit",
@@ -278,6 +296,9 @@ def estimate_relief(
     reason = np.full(len(acts), None, dtype=object)
     reason[np.isnan(relief) & np.isnan(hours)] = "handling"
     reason[np.isnan(relief) & ~np.isnan(hours)] = "share"
+    chosen = np.array([sources.get(x) for x in acts], dtype=object)
+    reason[np.isnan(relief) & (chosen == "unknown")] = "resolution"
+    reason[np.isnan(relief) & (chosen == "lifecycle_elapsed")] = "elapsed"
     reason[point["n"] == 0] = "absent"
     out.loc[point["n"] == 0, ["relief_hours_per_year", "relief_hours_low", "relief_hours_high"]] = (
         np.nan

@@ -4,11 +4,13 @@
 report language); the HTML template, the Markdown writer and the Excel writer only format
 and lay them out, so every output shows the same numbers.
 
-Totals sum the non-automated candidates (:meth:`Analysis.totals`). Their interval is the
-sum of the steps' bounds, which is conservative (wider than the interval of the sum). The
-euro interval of a step scales its hours interval by the step's euro per relief hour
-(``relief_eur_per_year / relief_hours_per_year``, the pay rate, or the full-cost rate when
-``Assumptions.full_cost``); the FTE interval divides by ``hours_per_fte``.
+Totals sum the non-automated candidates that pass the plausibility checks
+(:meth:`Analysis.totals`; the others are listed in the section "Plausibility checks").
+Their interval is the sum of the steps' bounds, which is conservative (wider than the
+interval of the sum). The euro interval of a step scales its hours interval by the step's
+euro per relief hour (``relief_eur_per_year / relief_hours_per_year``, the pay rate, or
+the full-cost rate when ``Assumptions.full_cost``); the FTE interval divides by
+``hours_per_fte``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ __all__ = [
 #: How many candidates the management summary and the candidate cards show.
 N_TOP = 5
 #: The values of ``handling_source`` (each has a text ``handling_source.<code>``).
-HANDLING_SOURCES = ("lifecycle", "resource_gap", "case_gap", "given")
+HANDLING_SOURCES = (
+    "lifecycle",
+    "resource_gap",
+    "case_gap",
+    "given",
+    "unknown",
+    "lifecycle_elapsed",
+)
 #: The three assumptions named in the management summary.
 KEY_ASSUMPTIONS = ("hourly_rate", "hours_per_fte", "bot_success_rate")
 
@@ -124,13 +133,14 @@ def _rows(analysis: Analysis, f: Formatter, reasons: dict[str, Any] | None) -> l
 
 def _top(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     eligible = [r for r in rows if not r["already_automated"] and not r.get("knocked_out")]
+    eligible = [r for r in eligible if r.get("reliable", True)]  # plausibility checks
     eligible = [r for r in eligible if (r["relief_hours_per_year"] or 0) > 0] or eligible
     return eligible[:N_TOP]
 
 
 def _totals(analysis: Analysis, rows: list[dict[str, Any]]) -> dict[str, float | None]:
     totals = {k: plain(v) for k, v in analysis.totals().items()}
-    open_rows = [r for r in rows if not r["already_automated"]]
+    open_rows = [r for r in rows if not r["already_automated"] and r.get("reliable", True)]
     for key in ("relief_eur_low", "relief_eur_high", "relief_fte_low", "relief_fte_high"):
         values = [r[key] for r in open_rows if r[key] is not None]
         totals[key] = sum(values) if values else None
@@ -223,10 +233,12 @@ def build(analysis: Analysis, lang: Literal["de", "en"]) -> dict[str, Any]:
         ``relief_eur_high``, ``relief_fte_low``, ``relief_fte_high``,
         ``handling_source_text`` and the notes in ``lang``), ``top`` (the first
         :data:`N_TOP` open candidates with relief), ``key_assumptions``, ``routines``,
+        ``plausibility`` (:func:`rpa_candidates.report.plausibility.section`),
         ``quality``, ``reasons_translated`` (False when the reasons stay in the analysis's
         language), ``confidence``.
     """
     from .methodology import methodology
+    from .plausibility import section
 
     f = Formatter(lang)
     default = uses_default_criteria(analysis)
@@ -244,4 +256,5 @@ def build(analysis: Analysis, lang: Literal["de", "en"]) -> dict[str, Any]:
         "reasons_translated": reasons is not None,
         "confidence": analysis.assumptions.confidence,
         "methodology": methodology(analysis, f, default),
+        "plausibility": section(analysis, f),
     }

@@ -326,6 +326,11 @@ def write_excel(analysis: Analysis, path: str | Path, *, lang: Literal["de", "en
         f,
     )
 
+    from .plausibility import excel_rows
+
+    header, rows = excel_rows(c["plausibility"], f)
+    _sheet(wb, t("xlsx.sheet_plausibility"), header, rows, ["text", "text", "text", "text"], f)
+
     path = Path(path)
     wb.save(path)
     return path

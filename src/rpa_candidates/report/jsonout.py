@@ -3,8 +3,9 @@
 Top-level keys (sorted): ``assumptions`` (rows of ``Assumptions.sources()``), ``candidates``
 (one object per row of ``Analysis.candidates``: the DESIGN.md columns and the extra ones,
 reasons in the analysis's language), ``format`` (name and version of this layout),
-``log`` (``Analysis.log_summary``), ``quality`` (``DataQuality.to_dict()``), ``routines``
-and ``totals``.
+``log`` (``Analysis.log_summary``), ``plausibility`` (the capacity checks, the steps left
+out of the totals and the timestamp resolution; :mod:`rpa_candidates.report.plausibility`),
+``quality`` (``DataQuality.to_dict()``), ``routines`` and ``totals`` (reliable steps only).
 
 Deterministic: keys sorted, two-space indent, UTF-8, floats rounded to
 :data:`FLOAT_DIGITS` decimals (``-0.0`` written as ``0.0``), NaN and ±inf written as
@@ -48,6 +49,7 @@ def _clean(value: Any) -> Any:
 def payload(analysis: Analysis) -> dict[str, Any]:
     """The JSON document of ``analysis`` as a dict of plain, finite values."""
     from ..core.version import __version__
+    from .plausibility import payload as plausibility_payload
 
     return _clean(
         {
@@ -63,6 +65,7 @@ def payload(analysis: Analysis) -> dict[str, Any]:
             "quality": analysis.quality.to_dict(),
             "routines": analysis.routines.to_dict("records"),
             "totals": analysis.totals(),
+            "plausibility": plausibility_payload(analysis),
         }
     )
 

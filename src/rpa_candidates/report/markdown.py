@@ -7,40 +7,17 @@ become entities, so an activity name can neither break a table nor inject HTML.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from .content import build
 from .i18n import Formatter, check_lang
+from .mdtable import _table, md_escape
 
 if TYPE_CHECKING:
     from ..results import AnalysisResult as Analysis
     from ..results import ComparisonResult as Comparison
 
 __all__ = ["md_escape", "render_comparison_markdown", "render_markdown"]
-
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LEADING = re.compile(r"^(\d+)([.)])(?=\s|$)|^([#>+\-=])")
-
-
-def md_escape(value: Any) -> str:
-    """Escape ``value`` for Markdown text and table cells (one line)."""
-    text = "" if value is None else str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
-    return _LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
-
-
-def _table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
-    right = right or set()
-    align = ["---:" if i in right else "---" for i in range(len(header))]
-    lines = [
-        "| " + " | ".join(md_escape(h) for h in header) + " |",
-        "| " + " | ".join(align) + " |",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _summary(c: dict[str, Any], f: Formatter) -> list[str]:
@@ -65,6 +42,14 @@ def _summary(c: dict[str, Any], f: Formatter) -> list[str]:
         "",
         f"*{md_escape(t('summary.interval_note'))}*",
         "",
+    ]
+    if c["plausibility"]["unmeasured"]:
+        n = f.num(c["plausibility"]["unmeasured"])
+        out += [f"> {md_escape(t('summary.unmeasured', n=n))}", ""]
+    if c["plausibility"]["excluded"]:
+        n = f.num(len(c["plausibility"]["excluded"]))
+        out += [f"> {md_escape(t('summary.excluded', n=n))}", ""]
+    out += [
         f"### {t('summary.top')}",
         "",
     ]
@@ -111,6 +96,8 @@ def _candidates(c: dict[str, Any], f: Formatter) -> list[str]:
         name = md_escape(r["activity"])
         if r["already_automated"]:
             name += f" *({md_escape(t('candidates.automated'))})*"
+        if r.get("reliable") is False:  # plausibility checks
+            name += f" **({md_escape(t('candidates.not_reliable'))})**"
         payback = (
             f.num(r["payback_months"], 1)
             if r["payback_months"] is not None
@@ -291,7 +278,10 @@ def render_markdown(analysis: Analysis, *, lang: Literal["de", "en"] = "de") -> 
         ),
         "",
     ]
+    from .plausibility import markdown as plausibility_markdown
+
     parts = head + _summary(c, f) + [""] + _candidates(c, f) + [""] + _cards(c, f) + [""]
+    parts += plausibility_markdown(c["plausibility"], f)
     return "\n".join(parts + _rest(c, f)) + "\n"
 
 

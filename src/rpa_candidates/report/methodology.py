@@ -3,8 +3,8 @@
 Drawn from the places that define them, so the appendix cannot drift from the code:
 ``rc.features.CATALOG`` (indicators), ``scoring/criteria.toml`` (criteria, blend,
 already-automated rule), ``Assumptions.sources()`` (economic assumptions) and
-``data/routines.toml``, ``data/timing.toml``, ``data/automation.toml`` and the
-annualisation entries of ``data/rates.toml``.
+``data/routines.toml``, ``data/timing.toml``, ``data/automation.toml``,
+``data/plausibility.toml`` and the annualisation entries of ``data/rates.toml``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_FILES", "FORMULAS", "methodology"]
 
 #: The data files whose entries the appendix lists (besides the Assumptions).
-DEFAULT_FILES = ("routines.toml", "timing.toml", "automation.toml", "rates.toml")
+DEFAULT_FILES = (
+    "routines.toml",
+    "timing.toml",
+    "automation.toml",
+    "rates.toml",
+    "plausibility.toml",
+)
 
 #: Formula keys, each with ``formula.<key>.title``, ``.text`` in the i18n files.
 FORMULAS = {
