@@ -26,7 +26,7 @@ import rpa_candidates as rc
 from rpa_candidates.relief import estimate_relief
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from test_relief import true_relief  # noqa: E402
+from test_relief import true_relief
 
 PROCESSES = ("wohngeld", "gewerbeanmeldung", "eingangsrechnung", "bewohnerparken")
 
