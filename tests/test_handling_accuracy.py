@@ -58,13 +58,18 @@ def test_bpic2012_w_mean_handling_minutes_against_real_durations():
 
 @pytest.mark.parametrize(
     ("process", "bound"),
-    [("wohngeld", 0.05), ("gewerbeanmeldung", 0.06), ("eingangsrechnung", 0.08)],
+    [
+        ("wohngeld", 0.05),
+        ("gewerbeanmeldung", 0.06),
+        ("eingangsrechnung", 0.08),
+        ("bewohnerparken", 0.05),
+    ],
 )
 def test_gross_hours_of_complete_only_synthetic_logs(process, bound):
     # 1000 cases, seed 0, start column dropped: median APE of gross hours (human executions
     # x mean handling minutes) against the realised true_handling_hours, per activity;
-    # measured 0.017, 0.036, 0.047 (bewohnerparken 0.020; with 300 cases the idle model
-    # fails for the barely busy staff of eingangsrechnung and bewohnerparken, 0.18 and 1.47)
+    # measured 0.017, 0.036, 0.047, 0.020 (with 300 cases the idle model fails for the
+    # barely busy staff of eingangsrechnung and bewohnerparken: 0.18 and 1.47)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rc.DataQualityWarning)
         table = accuracy.synth_table(process, n_cases=1000, seed=0, mode="resource_gap")
