@@ -17,7 +17,7 @@ import rpa_candidates as rc
 from rpa_candidates import timing
 from rpa_candidates.core import engine
 from rpa_candidates.handling import resolution
-from rpa_candidates.relief.estimate import estimate_relief
+from rpa_candidates.relief import estimate_relief
 
 
 def _quiet(function, *args, **kwargs):
