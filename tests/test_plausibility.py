@@ -113,21 +113,23 @@ def test_impossible_standard_time_is_flagged_alone_and_left_out(wohngeld, tmp_pa
     honest = _analyze(wohngeld)
     assert honest.plausibility.passed
     assert honest.excluded.empty
-    with pytest.warns(rc.DataQualityWarning, match="Antrag erfassen"):
-        result = rc.analyze(wohngeld, handling_times={"Antrag erfassen": 100_000.0})
+    # the first step of the first routine gets an impossible standard time
+    name = honest.routines.iloc[0]["steps"].split(" → ")[0]
+    with pytest.warns(rc.DataQualityWarning, match=name):
+        result = rc.analyze(wohngeld, handling_times={name: 100_000.0})
     checks = _checks(result)
     assert checks.loc["capacity_total", "status"] == "failed"
-    assert checks.loc["capacity_total", "activities"] == ["Antrag erfassen"]
-    assert checks.loc["capacity_resource", "activities"] == ["Antrag erfassen"]
+    assert checks.loc["capacity_total", "activities"] == [name]
+    assert checks.loc["capacity_resource", "activities"] == [name]
     assert checks.loc["step_relief", "status"] == "passed"
-    assert list(result.excluded["activity"]) == ["Antrag erfassen"]
+    assert list(result.excluded["activity"]) == [name]
     before, after = honest.totals(), result.totals()
-    step = honest.candidates.set_index("activity").loc["Antrag erfassen"]
+    step = honest.candidates.set_index("activity").loc[name]
     expected = before["relief_hours_per_year"] - step["relief_hours_per_year"]
     assert after["relief_hours_per_year"] == pytest.approx(expected, rel=1e-9)
     routines = result.routines
-    with_step = routines[routines["steps"].str.contains("Antrag erfassen")]
-    assert len(with_step) == 1  # Antrag erfassen → Vollständigkeit prüfen → ...
+    with_step = routines[routines["steps"].str.contains(name)]
+    assert len(with_step) == 1
     honest_routines = honest.routines.set_index("steps")
     for _, row in with_step.iterrows():  # the step's hours are not in its routine either
         other = honest_routines.loc[row["steps"], "relief_hours_per_year"]
@@ -138,14 +140,14 @@ def test_impossible_standard_time_is_flagged_alone_and_left_out(wohngeld, tmp_pa
     html = result.to_html(tmp_path / "r.html", lang="en")
     assert 'id="plausibility"' in html
     assert "not reliable" in html
-    assert "Antrag erfassen" in html.split('id="plausibility"')[1]
+    assert name in html.split('id="plausibility"')[1]
     md = result.to_markdown(lang="de")
     assert "## Plausibilitätsprüfung" in md
     assert "nicht bestanden" in md
-    assert "Antrag erfassen **(nicht belastbar, nicht in der Summe)**" in md  # candidate table
+    assert f"{name} **(nicht belastbar, nicht in der Summe)**" in md  # candidate table
     payload = json.loads(result.to_json())
     assert {"candidates", "log", "assumptions", "quality", "totals"} <= set(payload)
-    assert payload["plausibility"]["excluded"] == ["Antrag erfassen"]
+    assert payload["plausibility"]["excluded"] == [name]
     assert payload["totals"]["relief_hours_per_year"] == pytest.approx(expected, rel=1e-6)
     import openpyxl
 
