@@ -15,6 +15,7 @@ from .errors import (
     ParameterError,
     RenderingWarning,
     RpaCandidatesError,
+    SimulationError,
 )
 from .eventlog import EventLog, Span
 from .features import activity_features
@@ -23,6 +24,7 @@ from .mining import ProcessModel, discover
 from .progress import set_progress
 from .quality import DataQuality
 from .scoring import AutomatabilityModel, RuleScorer
+from .whatif import WhatIf, what_if
 
 __version__ = "0.1.0"
 
@@ -42,7 +44,9 @@ __all__ = [
     "RenderingWarning",
     "RpaCandidatesError",
     "RuleScorer",
+    "SimulationError",
     "Span",
+    "WhatIf",
     "__version__",
     "activity_features",
     "analyze",
@@ -55,4 +59,5 @@ __all__ = [
     "set_progress",
     "synth",
     "timing",
+    "what_if",
 ]

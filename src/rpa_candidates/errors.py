@@ -15,6 +15,7 @@ __all__ = [
     "ParameterError",
     "RenderingWarning",
     "RpaCandidatesError",
+    "SimulationError",
 ]
 
 
@@ -47,3 +48,7 @@ class DataQualityWarning(UserWarning):
 
 class RenderingWarning(DataQualityWarning):
     """An output was produced by a fallback (e.g. Graphviz failed, matplotlib drew the map)."""
+
+
+class SimulationError(RpaCandidatesError, ValueError):
+    """The log cannot support a what-if simulation (no resources, no start times, dates only)."""
