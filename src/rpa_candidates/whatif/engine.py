@@ -55,7 +55,7 @@ def _arrivals(model: SimModel, rng: np.random.Generator) -> np.ndarray:
         mass = model.profile[inside].sum()
         if mass <= 0:
             continue
-        k = rng.poisson(count * model.profile[inside] / mass)
+        k = rng.multinomial(int(count), model.profile[inside] / mass)
         t = np.repeat(t0[inside], k) + rng.random(int(k.sum())) * 3600.0
         times.append(t[(t >= lo) & (t <= hi)])
     out = np.sort(np.concatenate(times)) if times else np.array([lo])

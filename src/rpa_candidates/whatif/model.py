@@ -6,8 +6,10 @@ Stage: relief (what-if simulation). Everything is estimated once from the log's 
 * **arrivals**: a case arrives when its first execution starts. The rate in hour
   :math:`h` of weekday :math:`d` of calendar week :math:`w` is
   :math:`N_w \cdot p_{d,h}` with :math:`N_w` the cases started in week :math:`w` and
-  :math:`p_{d,h}` the share of all case starts falling in that weekday-hour (a
-  non-homogeneous Poisson process that keeps the log's season and daily profile);
+  :math:`p_{d,h}` the share of all case starts falling in that weekday-hour: each run
+  spreads exactly :math:`N_w` arrivals over the week's hours (multinomial with
+  probabilities :math:`p_{d,h}`, uniform within the hour), so volumes, season and daily
+  profile are the log's;
 * **routing**: a first-order Markov chain on the directly-follows counts of
   ``analysis.model``: :math:`P(b \mid a) = \mathrm{dfg}(a, b) / (\sum_c \mathrm{dfg}(a, c)
   + \mathrm{end}(a))`, :math:`P(\mathrm{END} \mid a) = \mathrm{end}(a) / \ldots`; its
@@ -112,7 +114,7 @@ def _events(log) -> pd.DataFrame:
             "not times of day, so waits and working hours cannot be simulated."
         )
     origin = start.min().normalize()
-    origin -= pd.Timedelta(days=int(origin.dayofweek))
+    origin -= pd.Timedelta(days=int(origin.day_of_week))
     ev = pd.DataFrame(
         {
             "case": df["case:concept:name"].astype(str).to_numpy(),
