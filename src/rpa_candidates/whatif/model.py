@@ -20,7 +20,10 @@ Stage: relief (what-if simulation). Everything is estimated once from the log's 
   :math:`e_{prev}` the end of the case's previous execution, :math:`f_r` the end of the
   resource's previous execution and ``cal.next`` the first time the pool's calendar lets
   an item of duration :math:`d` start (the "extraneous delay" of Chapela-Campa & Dumas,
-  2023, doi:10.1016/j.is.2023.102290); drawn per directly-follows pair;
+  2023, doi:10.1016/j.is.2023.102290, with the resource's last idle moment for
+  :math:`f_r`, see :func:`_delays`); drawn per directly-follows pair from the exact
+  delays (resource idle until the start), which are a sample of the delay independent
+  of the queue;
 * **pools (roles)**: resources clustered by their activity profiles (or the user's
   ``roles``), each activity served by the pool doing most of it; servers = mean number of
   distinct pool members active on a day the pool works; calendar from the pool's own
@@ -113,6 +116,14 @@ def _events(log) -> pd.DataFrame:
             f"{midnight:.0%} of the log's completions lie at midnight: the log carries dates, "
             "not times of day, so waits and working hours cannot be simulated."
         )
+    recorded = (end - start).dt.total_seconds().dropna()
+    if recorded.median() <= d["min_median_duration_seconds"]:
+        raise SimulationError(
+            f"Start and completion coincide in most executions (median duration "
+            f"{recorded.median():.0f} s): the log carries no handling times, so what_if cannot "
+            "simulate the work; give the handling times to rc.analyze(handling_times=...) for "
+            "the relief estimate instead."
+        )
     origin = start.min().normalize()
     origin -= pd.Timedelta(days=int(origin.day_of_week))
     ev = pd.DataFrame(
@@ -180,18 +191,22 @@ def _name_pools(ev: pd.DataFrame, role: pd.Series) -> pd.Series:
     return role.map(names)
 
 
-def _delays(ev: pd.DataFrame, prev_end: np.ndarray, dur: np.ndarray, cals, cfg) -> np.ndarray:
+def _delays(ev: pd.DataFrame, prev_end: np.ndarray, cals, cfg) -> tuple[np.ndarray, np.ndarray]:
     """Delay before each execution that queueing does not explain (module docstring).
 
     ``x``: the latest moment before ``start - tol`` at which the execution's resource was
     idle while its calendar was open; the execution cannot have been ready then (the
     resource would have taken it), so its ready time is ``R = max(e_prev, x)`` and its
-    delay ``R - e_prev``.
+    delay ``R - e_prev``. The delay is *exact* when the resource was idle until just
+    before the start (``x`` is this execution's own idle moment); otherwise the resource
+    was busy and the true ready time lies anywhere in ``[R, start]`` (a lower bound).
+    Returns the delays and the mask of exact ones.
     """
     tol = float(cfg["idle_tolerance_seconds"])
     st, en = ev["start"].to_numpy(), ev["end"].to_numpy()
     order = np.lexsort((en, st, ev["resource"].to_numpy()))
     x = np.full(len(ev), -np.inf)
+    exact = np.zeros(len(ev), dtype=bool)
     last_res, last_end, idle = None, -np.inf, -np.inf
     resources = ev["resource"].to_numpy()
     for k in order.tolist():
@@ -203,10 +218,11 @@ def _delays(ev: pd.DataFrame, prev_end: np.ndarray, dur: np.ndarray, cals, cfg) 
             cand = cals[k].last_open(t)
             if cand > last_end:
                 idle = cand
+                exact[k] = True
         x[k] = idle
         last_end = max(last_end, en[k])
     ready = np.fmax(prev_end, x)
-    return np.where(np.isnan(prev_end), 0.0, np.maximum(ready - prev_end, 0.0))
+    return np.where(np.isnan(prev_end), 0.0, np.maximum(ready - prev_end, 0.0)), exact
 
 
 def build_model(
@@ -291,14 +307,24 @@ def build_model(
     same_case = ev["case"].to_numpy()[1:] == ev["case"].to_numpy()[:-1]
     prev_end = np.concatenate([[np.nan], np.where(same_case, ev["end"].to_numpy()[:-1], np.nan)])
     prev_act = np.concatenate([[-1], np.where(same_case, ai[:-1], -1)])
-    delay = _delays(ev, prev_end, dur, [pools[pool_idx[r]].calendar for r in ev["role"]], cfg)
+    delay, exact = _delays(ev, prev_end, [pools[pool_idx[r]].calendar for r in ev["role"]], cfg)
     has_prev = prev_act >= 0
-    delays_act = tuple(delay[has_prev & (ai == i)] for i in range(n))
-    frame = pd.DataFrame({"p": prev_act[has_prev], "a": ai[has_prev], "d": delay[has_prev]})
+    least = int(cfg["min_edge_delays"])
+
+    def sample(d: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        # the exact delays where there are enough of them, else all (lower bounds included)
+        return d[ok] if ok.sum() >= least else d
+
+    delays_act = tuple(
+        sample(delay[has_prev & (ai == i)], exact[has_prev & (ai == i)]) for i in range(n)
+    )
+    frame = pd.DataFrame(
+        {"p": prev_act[has_prev], "a": ai[has_prev], "d": delay[has_prev], "x": exact[has_prev]}
+    )
     delays_edge = {
-        (int(p), int(a)): g.to_numpy()
-        for (p, a), g in frame.groupby(["p", "a"])["d"]
-        if len(g) >= int(cfg["min_edge_delays"])
+        (int(p), int(a)): sample(g["d"].to_numpy(), g["x"].to_numpy())
+        for (p, a), g in frame.groupby(["p", "a"])
+        if len(g) >= least
     }
 
     # Arrivals.
