@@ -160,11 +160,9 @@ def run(
                 with servers[j].request() as req:
                     yield req
                     s = cals[j].next_start(env.now, d)
-                    if s > env.now:
-                        yield env.timeout(s - env.now)
                     if began is None:
-                        began = env.now
-                    yield env.timeout(d)
+                        began = s
+                    yield env.timeout(s - env.now + d)  # closed hours, then the work
                 human_s[k] = d
             ready[k], start[k], end[k] = prev_end, began, env.now
             prev_end = env.now
