@@ -136,3 +136,42 @@ def test_whatif_toml_entries_have_provenance():
     for name, entry in load_toml("whatif.toml").items():
         assert {"value", "unit", "source", "year"} <= set(entry), name
     assert rc.Assumptions().bot_handling_seconds > 0
+
+
+def test_report_section_in_all_formats_and_languages(wohngeld, tmp_path):
+    import json
+
+    import openpyxl
+
+    log, a = wohngeld
+    w = rc.what_if(a, log, top=2, runs=2, seed=0)
+    freed = w.to_frame().set_index("scenario").loc["to_be", "freed_hours_per_year"]
+    for lang, title in (("de", "Was wäre wenn"), ("en", "What if")):
+        html = a.to_html(lang=lang, what_if=w)
+        assert html.index('<section id="what_if">') < html.index('<section id="quality">')
+        assert f"<h2>{title}</h2>" in html
+        assert "<svg" in html[html.index('id="what_if"') : html.index('id="quality"')]
+        md = a.to_markdown(lang=lang, what_if=w)
+        assert f"## {title}" in md
+        assert a.to_markdown(lang=lang).count(title) == 0
+        book = openpyxl.load_workbook(a.to_excel(tmp_path / f"r_{lang}.xlsx", lang=lang, what_if=w))
+        assert title in book.sheetnames
+    part = json.loads(a.to_json(what_if=w))["what_if"]
+    assert part["automated"] == w.automated
+    assert [s["scenario"] for s in part["scenarios"]] == ["as_is", "to_be"]
+    assert part["scenarios"][1]["freed_hours_per_year"] == pytest.approx(freed, rel=1e-6)
+    assert {"role", "hours_as_is", "hours_to_be"} <= set(part["roles"][0])
+
+
+def test_cli_what_if(tmp_path, capsys):
+    from rpa_candidates.cli import main
+
+    path = tmp_path / "wg.csv"
+    rc.synth.simulate("wohngeld", n_cases=120, seed=1).write_csv(path)
+    md = tmp_path / "r.md"
+    assert main(["analyze", str(path), "--what-if", "1", "--lang", "en", "--md", str(md)]) == 0
+    out = capsys.readouterr().out
+    assert "WhatIf(bot on 1 step(s)" in out
+    assert "## What if" in md.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["analyze", str(path), "--what-if", "0"])

@@ -250,7 +250,11 @@ class Analysis:
         return build_figures(self, self.lang)
 
     def to_html(
-        self, path: str | Path | None = None, lang: Literal["de", "en"] | None = None
+        self,
+        path: str | Path | None = None,
+        lang: Literal["de", "en"] | None = None,
+        *,
+        what_if: Any = None,
     ) -> str:
         """The steering-committee report as one self-contained HTML file.
 
@@ -260,6 +264,8 @@ class Analysis:
             File to write (UTF-8); the HTML is returned either way.
         lang : {"de", "en"}, default=None
             Report language; None takes ``self.lang``.
+        what_if : WhatIf, default=None
+            ``rc.what_if(self, log, ...)``: adds the section "Was wäre wenn / What if".
 
         Returns
         -------
@@ -267,25 +273,29 @@ class Analysis:
         """
         from .report import render_html
 
-        return render_html(self, path, lang=lang or self.lang)
+        return render_html(self, path, lang=lang or self.lang, what_if=what_if)
 
-    def to_excel(self, path: str | Path, lang: Literal["de", "en"] | None = None) -> Path:
-        """The report's tables as an Excel workbook (no formulas; see ``docs/report.md``)."""
+    def to_excel(
+        self, path: str | Path, lang: Literal["de", "en"] | None = None, *, what_if: Any = None
+    ) -> Path:
+        """The report's tables as an Excel workbook (no formulas; see ``docs/report.md``);
+        ``what_if`` (a :class:`~rpa_candidates.WhatIf`) adds its sheet."""
         from .report import write_excel
 
-        return write_excel(self, path, lang=lang or self.lang)
+        return write_excel(self, path, lang=lang or self.lang, what_if=what_if)
 
-    def to_markdown(self, lang: Literal["de", "en"] | None = None) -> str:
-        """The report as Markdown (no charts)."""
+    def to_markdown(self, lang: Literal["de", "en"] | None = None, *, what_if: Any = None) -> str:
+        """The report as Markdown (no charts); ``what_if`` adds its section."""
         from .report import render_markdown
 
-        return render_markdown(self, lang=lang or self.lang)
+        return render_markdown(self, lang=lang or self.lang, what_if=what_if)
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        """Candidates, log, assumptions and quality as deterministic JSON."""
+    def to_json(self, path: str | Path | None = None, *, what_if: Any = None) -> str:
+        """Candidates, log, assumptions and quality as deterministic JSON; ``what_if`` adds
+        the entry ``"what_if"``."""
         from .report import render_json
 
-        return render_json(self, path)
+        return render_json(self, path, what_if=what_if)
 
 
 def analyze(
