@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import DAY
-from .model import SimModel
+from .model import SimModel, whatif_defaults
 
 __all__ = ["WhatIf", "summarise"]
 
@@ -53,6 +53,9 @@ class WhatIf:
     pools : pandas.DataFrame
         ``role``, ``members`` (distinct resources), ``servers``, ``calendar``,
         ``automated``, ``activities``.
+    notes : list of str
+        Remarks: roles with fewer than ``min_role_members`` people (their workload is
+        close to a person's), cases ended at ``max_steps_per_case``.
     """
 
     automated: list[str]
@@ -216,6 +219,13 @@ def summarise(model: SimModel, out, chosen, share, analysis, *, seed: int) -> Wh
         ]
     )
     notes = []
+    few = int(whatif_defaults()["min_role_members"])
+    small = [pl.name for pl in model.pools if not pl.automated and pl.members < few]
+    if small:
+        notes.append(
+            f"{len(small)} role(s) have fewer than {few} members ({small!r}): their workload is "
+            "close to one person's; merge roles with roles={...} before sharing the figures."
+        )
     trunc = sum(p.truncated for p, *_ in out)
     if trunc:
         notes.append(f"{trunc} simulated case(s) ended at the step limit (max_steps_per_case).")
