@@ -189,3 +189,13 @@ def test_real_log_without_start_times_is_refused(sample_data):
         a = rc.analyze(log)
     with pytest.raises(rc.SimulationError, match="lifecycle log"):
         rc.what_if(a, log, top=1, runs=1)
+
+
+def test_given_roles_are_the_reporting_unit(queue):
+    log, a = queue
+    team = {r: "Team Bürgerservice" for r in log.df["org:resource"].dropna().unique()}
+    w = rc.what_if(a, log, automate=["Antrag erfassen"], runs=1, seed=0, roles=team)
+    assert list(w.pools["role"]) == ["Team Bürgerservice"]
+    assert set(w.workload["role"]) == {"Team Bürgerservice"}
+    with pytest.raises(rc.SimulationError, match="names no role"):
+        rc.what_if(a, log, automate=["Antrag erfassen"], runs=1, roles={})

@@ -266,7 +266,9 @@ def build_model(
     start_p /= start_p.sum()
 
     # Pools.
-    role = _name_pools(ev, _pools(ev, automated_resources, roles, cfg))
+    role = _pools(ev, automated_resources, roles, cfg)
+    if roles is None:  # clusters are named after their main activity; given roles keep theirs
+        role = _name_pools(ev, role)
     ev["role"] = ev["resource"].map(role)
     auto_role = {
         k: all(r in automated_resources for r in g) for k, g in role.groupby(role).groups.items()
