@@ -193,7 +193,7 @@ def test_real_log_without_start_times_is_refused(sample_data):
 
 def test_given_roles_are_the_reporting_unit(queue):
     log, a = queue
-    team = {r: "Team Bürgerservice" for r in log.df["org:resource"].dropna().unique()}
+    team = dict.fromkeys(log.df["org:resource"].dropna().unique(), "Team Bürgerservice")
     w = rc.what_if(a, log, automate=["Antrag erfassen"], runs=1, seed=0, roles=team)
     assert list(w.pools["role"]) == ["Team Bürgerservice"]
     assert set(w.workload["role"]) == {"Team Bürgerservice"}
