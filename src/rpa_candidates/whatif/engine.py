@@ -8,7 +8,8 @@ discrete-event kernel; this module only describes a case as a SimPy process:
 3. if the step is automated and the bot takes this execution (probability ``share``), it
    queues for the bot (24/7, ``bot_seconds`` per execution); the bot fails with
    probability ``1 - success`` and the execution goes back to the human pool;
-4. a human execution queues first in, first out for a server of the step's pool, then
+4. a human execution queues first in, first out for a server of the step's pool (a
+   counter of idle servers and a line of waiting SimPy events), then
    waits until the pool's calendar lets it start so that it ends within the working
    window, and holds the server for its handling time.
 
@@ -19,6 +20,7 @@ between scenarios is the effect of the bot, not of sampling.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,7 +131,8 @@ def run(
     import simpy
 
     env = simpy.Environment()
-    servers = [simpy.Resource(env, capacity=pool.servers) for pool in model.pools]
+    free = [pool.servers for pool in model.pools]  # idle servers per pool
+    queue: list[deque] = [deque() for _ in model.pools]  # waiting items, first in first out
     cals = [pool.calendar for pool in model.pools]
     bots = {int(i): simpy.Resource(env, capacity=1) for i in np.flatnonzero(share > 0)}
     m = p.act.size
@@ -156,13 +159,24 @@ def run(
                 bot_s[k] = bot_seconds
                 human = u_ok[k] >= success
             if human:
+                # A pool of servers on SimPy events: take an idle server, or wait in line
+                # until a finishing item hands its server over (same order as
+                # simpy.Resource, without its request and release events).
                 j, d = pool_of[a], dur[k]
-                with servers[j].request() as req:
-                    yield req
-                    s = cals[j].next_start(env.now, d)
-                    if began is None:
-                        began = s
-                    yield env.timeout(s - env.now + d)  # closed hours, then the work
+                if free[j]:
+                    free[j] -= 1
+                else:
+                    turn = env.event()
+                    queue[j].append(turn)
+                    yield turn
+                s = cals[j].next_start(env.now, d)
+                if began is None:
+                    began = s
+                yield env.timeout(s - env.now + d)  # closed hours, then the work
+                if queue[j]:
+                    queue[j].popleft().succeed()
+                else:
+                    free[j] += 1
                 human_s[k] = d
             ready[k], start[k], end[k] = prev_end, began, env.now
             prev_end = env.now
