@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .mining import ProcessModel
     from .quality import DataQuality
     from .relief import Assumptions
+    from .whatif import WhatIf
 
 __all__ = ["CANDIDATE_COLUMNS", "Analysis", "analyze", "rank_candidates"]
 
@@ -254,7 +255,7 @@ class Analysis:
         path: str | Path | None = None,
         lang: Literal["de", "en"] | None = None,
         *,
-        what_if: Any = None,
+        what_if: WhatIf | None = None,
     ) -> str:
         """The steering-committee report as one self-contained HTML file.
 
@@ -276,7 +277,11 @@ class Analysis:
         return render_html(self, path, lang=lang or self.lang, what_if=what_if)
 
     def to_excel(
-        self, path: str | Path, lang: Literal["de", "en"] | None = None, *, what_if: Any = None
+        self,
+        path: str | Path,
+        lang: Literal["de", "en"] | None = None,
+        *,
+        what_if: WhatIf | None = None,
     ) -> Path:
         """The report's tables as an Excel workbook (no formulas; see ``docs/report.md``);
         ``what_if`` (a :class:`~rpa_candidates.WhatIf`) adds its sheet."""
@@ -284,13 +289,15 @@ class Analysis:
 
         return write_excel(self, path, lang=lang or self.lang, what_if=what_if)
 
-    def to_markdown(self, lang: Literal["de", "en"] | None = None, *, what_if: Any = None) -> str:
+    def to_markdown(
+        self, lang: Literal["de", "en"] | None = None, *, what_if: WhatIf | None = None
+    ) -> str:
         """The report as Markdown (no charts); ``what_if`` adds its section."""
         from .report import render_markdown
 
         return render_markdown(self, lang=lang or self.lang, what_if=what_if)
 
-    def to_json(self, path: str | Path | None = None, *, what_if: Any = None) -> str:
+    def to_json(self, path: str | Path | None = None, *, what_if: WhatIf | None = None) -> str:
         """Candidates, log, assumptions and quality as deterministic JSON; ``what_if`` adds
         the entry ``"what_if"``."""
         from .report import render_json
