@@ -36,6 +36,11 @@ def _chosen(analysis: Analysis, automate: Sequence[str] | None, top: int | None)
             raise ParameterError(f"top must be a positive integer, got {top!r}.")
         cand = analysis.candidates
         open_ = cand[~cand["already_automated"].astype(bool)]
+        if open_.empty:
+            raise ParameterError(
+                "Every activity is already automated, so top=... finds no step for the bot; "
+                "name steps with automate=[...] instead."
+            )
         return [str(a) for a in open_["activity"].head(int(top))]
     if isinstance(automate, str):
         automate = [automate]
