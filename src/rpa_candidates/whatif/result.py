@@ -40,8 +40,9 @@ class WhatIf:
         ``scenario``, ``role``, ``servers``, ``busy_hours_per_year``, ``utilisation``
         (busy hours / (servers · open hours of the calendar)), with ``_low``/``_high``.
     activities : pandas.DataFrame
-        ``scenario``, ``activity``, ``executions_per_year``, ``human_hours_per_year``,
-        ``bot_hours_per_year`` (medians over runs).
+        ``scenario``, ``activity``, ``executions_per_year``, ``human_hours_per_year``
+        (staff pools only; 0 for steps of automated pools), ``bot_hours_per_year``
+        (medians over runs).
     freed : pandas.DataFrame
         ``activity``, ``freed_hours_per_year`` (as-is minus to-be human hours, paired per
         run), ``freed_hours_low``, ``freed_hours_high``, ``relief_hours_per_year`` (from
@@ -133,9 +134,11 @@ def _per_run(model: SimModel, p, res: dict[str, np.ndarray]) -> dict[str, Any]:
     cycle = (last - first).to_numpy() / DAY
     wait = res["start"] - res["ready"]
     cnt = np.bincount(p.act, minlength=n)
-    human = np.bincount(p.act, weights=res["human_s"], minlength=n) / 3600
+    work = np.bincount(p.act, weights=res["human_s"], minlength=n) / 3600  # all pools
+    system = np.array([model.pools[j].automated for j in model.pool_of])
+    human = np.where(system, 0.0, work)  # staff hours: steps of automated pools excluded
     bot = np.bincount(p.act, weights=res["bot_s"], minlength=n) / 3600
-    pool_h = np.bincount(model.pool_of, weights=human, minlength=len(model.pools))
+    pool_h = np.bincount(model.pool_of, weights=work, minlength=len(model.pools))
     lo, hi = model.window
     open_h = np.array([pl.calendar.open_seconds(lo, hi) / 3600 * pl.servers for pl in model.pools])
     return {
@@ -144,6 +147,7 @@ def _per_run(model: SimModel, p, res: dict[str, np.ndarray]) -> dict[str, Any]:
         "wait": np.bincount(p.act, weights=wait, minlength=n) / np.maximum(cnt, 1) / 3600,
         "count": cnt / model.years,
         "human": human / model.years,
+        "work": work / model.years,
         "bot": bot / model.years,
         "pool": pool_h / model.years,
         "util": pool_h / np.maximum(open_h, 1e-9),
@@ -208,7 +212,7 @@ def summarise(model: SimModel, out, chosen, share, analysis, *, seed: int) -> Wh
         log_d = float(log_v) / DAY
         val.append(_vrow(f"cycle_{st}_days", None, log_d, m, lo, hi))
     for i, a in enumerate(acts):
-        m, lo, hi = _band([r["human"][i] for r in base], conf)
+        m, lo, hi = _band([r["work"][i] for r in base], conf)
         val.append(_vrow("hours_per_year", a, float(model.log_hours[i] / model.years), m, lo, hi))
     pools = pd.DataFrame(
         [
