@@ -158,6 +158,7 @@ def test_report_section_in_all_formats_and_languages(wohngeld, tmp_path):
         assert f"<h2>{title}</h2>" in html_section(w, lang)
         md = a.to_markdown(lang=lang, what_if=w)
         assert f"## {title}" in md
+        assert ("weniger als 3 Personen" if lang == "de" else "fewer than 3 people") in md
         assert a.to_markdown(lang=lang).count(title) == 0
         book = openpyxl.load_workbook(a.to_excel(tmp_path / f"r_{lang}.xlsx", lang=lang, what_if=w))
         assert title in book.sheetnames

@@ -41,6 +41,12 @@ def rows(w: WhatIf) -> dict[str, list[dict[str, Any]]]:
     return {"scenarios": frame.to_dict("records"), "roles": roles}
 
 
+def _min_members() -> int:
+    from ..whatif.model import whatif_defaults
+
+    return int(whatif_defaults()["min_role_members"])
+
+
 def _texts(w: WhatIf, f: Formatter) -> dict[str, str]:
     s = {r["scenario"]: r for r in rows(w)["scenarios"]}
     return {
@@ -53,7 +59,12 @@ def _texts(w: WhatIf, f: Formatter) -> dict[str, str]:
             after=f.num(s["to_be"]["cycle_median_days"], 1),
             freed=f.num(s["to_be"]["freed_hours_per_year"]),
         ),
-        "note": f.t("whatif.note"),
+        "note": f.t("whatif.note")
+        + (
+            " " + f.t("whatif.small_roles", roles=", ".join(w.small_roles), n=f.num(_min_members()))
+            if w.small_roles
+            else ""
+        ),
     }
 
 

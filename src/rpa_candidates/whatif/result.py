@@ -57,6 +57,8 @@ class WhatIf:
     notes : list of str
         Remarks: roles with fewer than ``min_role_members`` people (their workload is
         close to a person's), cases ended at ``max_steps_per_case``.
+    small_roles : list of str
+        The staff roles with fewer than ``min_role_members`` people (named in the report).
     """
 
     automated: list[str]
@@ -70,6 +72,7 @@ class WhatIf:
     runs: int
     seed: int
     notes: list[str] = field(default_factory=list)
+    small_roles: list[str] = field(default_factory=list)
 
     def cycle(self, scenario: str, statistic: str = "median") -> float:
         """Cycle time in days of ``scenario`` (``"as_is"`` | ``"to_be"``)."""
@@ -245,6 +248,7 @@ def summarise(model: SimModel, out, chosen, share, analysis, *, seed: int) -> Wh
         runs=len(out),
         seed=seed,
         notes=notes,
+        small_roles=small,
     )
 
 
