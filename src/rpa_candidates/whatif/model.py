@@ -107,7 +107,7 @@ def _events(log) -> pd.DataFrame:
             f"{d['min_duration_share']:.0%} of its events. Pass start_timestamp=... to "
             "rc.read_log, or use the relief estimate (rc.analyze) alone."
         )
-    tz = "Europe/Berlin"
+    tz = getattr(log, "tz", None) or "Europe/Berlin"  # local wall-clock time of the office
     end = df["time:timestamp"].dt.tz_convert(tz).dt.tz_localize(None)
     start = df["start_timestamp"].dt.tz_convert(tz).dt.tz_localize(None)
     midnight = (end == end.dt.normalize()).mean()
