@@ -44,6 +44,11 @@ def _analysed(process, **kw):
         return log, rc.analyze(log)
 
 
+QUEUE_STAFF = list(
+    rc.synth.simulate(QUEUE, n_cases=400, seed=2, days=30).staff.query("not system")["resource"]
+)
+
+
 @pytest.fixture(scope="module")
 def queue():
     return _analysed(QUEUE, n_cases=400, seed=2, days=30)
@@ -198,5 +203,10 @@ def test_given_roles_are_the_reporting_unit(queue):
     w = rc.what_if(a, log, automate=["Antrag erfassen"], runs=1, seed=0, roles=team)
     assert list(w.pools["role"]) == ["Team Bürgerservice"]
     assert set(w.workload["role"]) == {"Team Bürgerservice"}
+    by_name = {"Fachverfahren-Schnittstelle": "System"}  # original names work too
+    by_name |= dict.fromkeys(QUEUE_STAFF, "Team Bürgerservice")
+    w = rc.what_if(a, log, automate=["Antrag erfassen"], runs=1, seed=0, roles=by_name)
+    assert sorted(w.pools["role"]) == ["System", "Team Bürgerservice"]
+    assert not any(name in str(w.pools) + str(w.workload) for name in QUEUE_STAFF)
     with pytest.raises(rc.SimulationError, match="names no role"):
         rc.what_if(a, log, automate=["Antrag erfassen"], runs=1, roles={})

@@ -96,8 +96,9 @@ def what_if(
     seed : int, default=0
         Seed; the same seed gives the same figures.
     roles : mapping, optional
-        ``{resource pseudonym: role}``; without it, pools are found by clustering the
-        resources' activity profiles. Results are reported per role only, never per person.
+        ``{resource: role}``, keyed by the original resource name (kept in memory only)
+        or its pseudonym; without it, pools are found by clustering the resources'
+        activity profiles. Results are reported per role only, never per person.
 
     Returns
     -------

@@ -145,17 +145,25 @@ def _events(log) -> pd.DataFrame:
     return ev
 
 
-def _pools(ev, automated: set[str], roles: Mapping[str, str] | None, cfg) -> pd.Series:
-    """Role label per resource."""
+def _pools(
+    ev, automated: set[str], roles: Mapping[str, str] | None, cfg, identities: Mapping[str, str]
+) -> pd.Series:
+    """Role label per resource (``roles`` keyed by pseudonym or original name)."""
     resources = pd.Index(ev["resource"].unique())
     if roles is not None:
-        unknown = [r for r in resources if r not in roles]
+        given = {}
+        for r in resources:
+            key = r if r in roles else identities.get(r)
+            if key in roles:
+                given[r] = str(roles[key])
+        unknown = [r for r in resources if r not in given]
         if unknown:
             raise SimulationError(
-                f"roles names no role for {len(unknown)} resource(s), e.g. {unknown[:3]!r}; "
-                "give every resource of the log a role."
+                f"roles names no role for {len(unknown)} resource(s), e.g. {unknown[:3]!r} "
+                "(pseudonyms); give every resource of the log a role, keyed by its original "
+                "name or its pseudonym."
             )
-        return pd.Series({r: str(roles[r]) for r in resources})
+        return pd.Series(given)
     counts = pd.crosstab(ev["resource"], ev["activity"]).astype(float)
     label: dict[str, str] = {}
     for is_auto in (False, True):
@@ -266,7 +274,8 @@ def build_model(
     start_p /= start_p.sum()
 
     # Pools.
-    role = _pools(ev, automated_resources, roles, cfg)
+    identities = getattr(log, "_identities", {}).get("resource", {})
+    role = _pools(ev, automated_resources, roles, cfg, identities)
     if roles is None:  # clusters are named after their main activity; given roles keep theirs
         role = _name_pools(ev, role)
     ev["role"] = ev["resource"].map(role)
