@@ -16,8 +16,6 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 import rpa_candidates as rc
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "sample-data"
@@ -74,7 +72,6 @@ def main() -> None:
                 print(f"{bad}: simulated")
             except rc.SimulationError as err:
                 print(f"{bad}: SimulationError: {err}")
-    np.seterr(all="ignore")
 
 
 if __name__ == "__main__":
