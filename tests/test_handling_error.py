@@ -19,8 +19,7 @@ import pytest
 from test_relief import true_relief
 
 import rpa_candidates as rc
-from rpa_candidates import handling_error
-from rpa_candidates.relief import estimate_relief
+from rpa_candidates.relief import estimate_relief, handling_error
 
 
 def test_error_model_toml_entries_have_provenance():

@@ -23,6 +23,7 @@ from .core.errors import (
     ParameterError,
     RenderingWarning,
     RpaCandidatesError,
+    SimulationError,
 )
 from .core.version import __version__
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from .mining import ProcessModel, discover
     from .relief import Assumptions
     from .scoring import AutomatabilityModel, RuleScorer
+    from .whatif import WhatIf, what_if
 
 __all__ = [
     "Analysis",
@@ -57,7 +59,9 @@ __all__ = [
     "RenderingWarning",
     "RpaCandidatesError",
     "RuleScorer",
+    "SimulationError",
     "Span",
+    "WhatIf",
     "__version__",
     "activity_features",
     "analyze",
@@ -70,6 +74,7 @@ __all__ = [
     "set_progress",
     "synth",
     "timing",
+    "what_if",
 ]
 
 #: Public name -> (module, attribute); attribute None: the module itself.
@@ -94,6 +99,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "scoring": (".scoring", None),
     "synth": (".synth", None),
     "timing": (".handling", None),
+    "WhatIf": (".whatif", "WhatIf"),
+    "what_if": (".whatif", "what_if"),
     # modules that lived at the top before the stage packages (rc.errors.X keeps working)
     "errors": (".core.errors", None),
     "privacy": (".core.privacy", None),

@@ -28,6 +28,7 @@ from .results import AnalysisResult
 if TYPE_CHECKING:
     from .core.eventlog import EventLog
     from .relief import Assumptions
+    from .whatif import WhatIf
 
 __all__ = ["CANDIDATE_COLUMNS", "Analysis", "analyze", "rank_candidates"]
 
@@ -139,7 +140,11 @@ class Analysis(AnalysisResult):
         return build_figures(self, self.lang)
 
     def to_html(
-        self, path: str | Path | None = None, lang: Literal["de", "en"] | None = None
+        self,
+        path: str | Path | None = None,
+        lang: Literal["de", "en"] | None = None,
+        *,
+        what_if: WhatIf | None = None,
     ) -> str:
         """The steering-committee report as one self-contained HTML file.
 
@@ -149,6 +154,8 @@ class Analysis(AnalysisResult):
             File to write (UTF-8); the HTML is returned either way.
         lang : {"de", "en"}, default=None
             Report language; None takes ``self.lang``.
+        what_if : WhatIf, default=None
+            ``rc.what_if(self, log, ...)``: adds the section "Was wäre wenn / What if".
 
         Returns
         -------
@@ -156,25 +163,35 @@ class Analysis(AnalysisResult):
         """
         from .report import render_html
 
-        return render_html(self, path, lang=lang or self.lang)
+        return render_html(self, path, lang=lang or self.lang, what_if=what_if)
 
-    def to_excel(self, path: str | Path, lang: Literal["de", "en"] | None = None) -> Path:
-        """The report's tables as an Excel workbook (no formulas; see ``docs/report.md``)."""
+    def to_excel(
+        self,
+        path: str | Path,
+        lang: Literal["de", "en"] | None = None,
+        *,
+        what_if: WhatIf | None = None,
+    ) -> Path:
+        """The report's tables as an Excel workbook (no formulas; see ``docs/report.md``);
+        ``what_if`` (a :class:`~rpa_candidates.WhatIf`) adds its sheet."""
         from .report import write_excel
 
-        return write_excel(self, path, lang=lang or self.lang)
+        return write_excel(self, path, lang=lang or self.lang, what_if=what_if)
 
-    def to_markdown(self, lang: Literal["de", "en"] | None = None) -> str:
-        """The report as Markdown (no charts)."""
+    def to_markdown(
+        self, lang: Literal["de", "en"] | None = None, *, what_if: WhatIf | None = None
+    ) -> str:
+        """The report as Markdown (no charts); ``what_if`` adds its section."""
         from .report import render_markdown
 
-        return render_markdown(self, lang=lang or self.lang)
+        return render_markdown(self, lang=lang or self.lang, what_if=what_if)
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        """Candidates, log, assumptions and quality as deterministic JSON."""
+    def to_json(self, path: str | Path | None = None, *, what_if: WhatIf | None = None) -> str:
+        """Candidates, log, assumptions and quality as deterministic JSON; ``what_if`` adds
+        the entry ``"what_if"``."""
         from .report import render_json
 
-        return render_json(self, path)
+        return render_json(self, path, what_if=what_if)
 
 
 def analyze(

@@ -25,7 +25,7 @@ import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .core.errors import DataQualityWarning, RpaCandidatesError
 
@@ -50,6 +50,7 @@ _TEXT = {
         "written": "Geschrieben",
         "demo": "Demo-Berichte in",
         "open": "Öffnen Sie {path} im Browser.",
+        "no_what_if": "Keine Was-wäre-wenn-Simulation",
     },
     "en": {
         "title": "RPA candidates (top 10)",
@@ -59,6 +60,7 @@ _TEXT = {
         "written": "Written",
         "demo": "Demo reports in",
         "open": "Open {path} in a browser.",
+        "no_what_if": "No what-if simulation",
     },
 }
 
@@ -105,18 +107,21 @@ def _check_writable(path: Path) -> None:
         raise _OutputError(f"Cannot write {str(path)!r}: no write permission in {str(parent)!r}.")
 
 
-def _write(result: Analysis, outputs: dict[str, Path], lang: Literal["de", "en"]) -> list[Path]:
+def _write(
+    result: Analysis, outputs: dict[str, Path], lang: Literal["de", "en"], what_if: Any = None
+) -> list[Path]:
     written = []
+    extra = {} if what_if is None else {"what_if": what_if}
     for kind, path in outputs.items():
         try:
             if kind == "html":
-                result.to_html(path, lang=lang)
+                result.to_html(path, lang=lang, **extra)
             elif kind == "xlsx":
-                result.to_excel(path, lang=lang)
+                result.to_excel(path, lang=lang, **extra)
             elif kind == "md":
-                path.write_text(result.to_markdown(lang=lang), encoding="utf-8")
+                path.write_text(result.to_markdown(lang=lang, **extra), encoding="utf-8")
             else:
-                result.to_json(path)
+                result.to_json(path, **extra)
         except OSError as error:
             reason = error.strerror or str(error)
             raise _OutputError(f"Cannot write {str(path)!r}: {reason}.") from error
@@ -175,7 +180,11 @@ def _print_plausibility(result: Analysis, lang: str) -> None:
 
 
 def _run(
-    path: Path, lang: Literal["de", "en"], options: dict, outputs: dict[str, Path]
+    path: Path,
+    lang: Literal["de", "en"],
+    options: dict,
+    outputs: dict[str, Path],
+    what_if_top: int | None = None,
 ) -> list[Path]:
     """Read, analyse, print, write; returns the files written."""
     from .analysis import analyze
@@ -188,12 +197,34 @@ def _run(
         log = read_log(path, **options)
         result = analyze(log, lang=lang)
     _print_summary(result, repr(log), log.quality.summary(lang=lang), lang)
-    written = _write(result, outputs, lang)
+    simulated = None
+    if what_if_top:
+        from .errors import SimulationError
+        from .whatif import what_if
+
+        try:
+            simulated = what_if(result, log, top=what_if_top)
+        except SimulationError as error:  # say why, write the reports without the section
+            print(f"\n{_TEXT[lang]['no_what_if']}: {error}", file=sys.stderr)
+        else:
+            print(f"\n{simulated!r}")
+            print(simulated.to_frame().round(2).to_string(index=False))
+    written = _write(result, outputs, lang, simulated)
     if written:
         print(f"\n{_TEXT[lang]['written']}:")
         for target in written:
             print(f"  {target}")
     return written
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -254,6 +285,14 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--xlsx", type=Path, metavar="FILE", help="Excel workbook")
     files.add_argument("--md", type=Path, metavar="FILE", help="Markdown report")
     files.add_argument("--json", type=Path, metavar="FILE", help="JSON (candidates, quality)")
+    analyze.add_argument(
+        "--what-if",
+        type=_positive,
+        metavar="TOP_K",
+        dest="what_if",
+        help="simulate the process with a bot on the TOP_K best candidates and add the "
+        "section 'Was wäre wenn / What if' to the reports (needs start and end times)",
+    )
     demo = commands.add_parser(
         "demo",
         help="run on the bundled sample log and write every report format",
@@ -309,7 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for key in ("date_format", "query", "table", "object_type"):
                 if getattr(args, key):
                     options[key] = getattr(args, key)
-            _run(args.log, args.lang, {**options, "tz": args.tz}, outputs)
+            _run(args.log, args.lang, {**options, "tz": args.tz}, outputs, args.what_if)
     except (RpaCandidatesError, _OutputError) as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)
         return 3

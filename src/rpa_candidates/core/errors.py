@@ -16,6 +16,7 @@ __all__ = [
     "ParameterError",
     "RenderingWarning",
     "RpaCandidatesError",
+    "SimulationError",
 ]
 
 
@@ -55,6 +56,10 @@ class RenderingWarning(DataQualityWarning):
     """An output was produced by a fallback (e.g. Graphviz failed, matplotlib drew the map)."""
 
 
+class SimulationError(RpaCandidatesError, ValueError):
+    """The log cannot support a what-if simulation (no resources, no start times, dates only)."""
+
+
 # Shown as ``rpa_candidates.ParameterError`` etc. in tracebacks: the public name, not the
 # module the class happens to live in.
 for _cls in (
@@ -66,6 +71,7 @@ for _cls in (
     ParameterError,
     DataQualityWarning,
     RenderingWarning,
+    SimulationError,
 ):
     _cls.__module__ = "rpa_candidates"
 del _cls

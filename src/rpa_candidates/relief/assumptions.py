@@ -66,6 +66,8 @@ class Assumptions:
         KGSt overhead surcharge on personnel cost.
     bot_success_rate : float, default=0.8
         Share of standard executions a bot completes without human help.
+    bot_handling_seconds : float, default=120
+        Run time of the bot per execution (what-if simulation, ``rpa_candidates.whatif``).
     bot_run_cost_eur_per_year : float, default=5000
         Licence share, operation and maintenance per automated step and year.
     bot_build_cost_eur : float, default=15000
@@ -107,6 +109,7 @@ class Assumptions:
     workplace_cost_eur: float = field(default_factory=lambda: _default("workplace_cost_eur"))
     overhead_share: float = field(default_factory=lambda: _default("overhead_share"))
     bot_success_rate: float = field(default_factory=lambda: _default("bot_success_rate"))
+    bot_handling_seconds: float = field(default_factory=lambda: _default("bot_handling_seconds"))
     bot_run_cost_eur_per_year: float = field(
         default_factory=lambda: _default("bot_run_cost_eur_per_year")
     )
@@ -134,6 +137,7 @@ class Assumptions:
         for name in ("bot_run_cost_eur_per_year", "bot_build_cost_eur"):
             number(name, 0)
         number("bot_success_rate", 0, 1)
+        number("bot_handling_seconds", 0)
         number("confidence", 0, 1, open_low=True)
         if self.confidence >= 1:
             raise ParameterError(f"confidence={self.confidence!r} must be below 1, e.g. 0.9.")

@@ -164,7 +164,9 @@ def _reasons(r: dict[str, Any], f: Formatter) -> str:
     return f"{f.t('reasons.for')}: {pro}; {f.t('reasons.against')}: {con}"
 
 
-def write_excel(analysis: Analysis, path: str | Path, *, lang: Literal["de", "en"] = "de") -> Path:
+def write_excel(
+    analysis: Analysis, path: str | Path, *, lang: Literal["de", "en"] = "de", what_if: Any = None
+) -> Path:
     """Write the workbook of ``analysis`` to ``path`` (``.xlsx``) and return the path."""
     from openpyxl import Workbook
 
@@ -332,5 +334,9 @@ def write_excel(analysis: Analysis, path: str | Path, *, lang: Literal["de", "en
     _sheet(wb, t("xlsx.sheet_plausibility"), header, rows, ["text", "text", "text", "text"], f)
 
     path = Path(path)
+    if what_if is not None:
+        from .whatif import excel_sheet
+
+        excel_sheet(wb, what_if, f, _sheet)
     wb.save(path)
     return path

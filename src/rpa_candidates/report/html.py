@@ -57,7 +57,11 @@ def _write(text: str, path: str | Path | None) -> str:
 
 
 def render_html(
-    analysis: Analysis, path: str | Path | None = None, *, lang: Literal["de", "en"] = "de"
+    analysis: Analysis,
+    path: str | Path | None = None,
+    *,
+    lang: Literal["de", "en"] = "de",
+    what_if: Any = None,
 ) -> str:
     """Render the steering-committee report of ``analysis`` as one HTML document.
 
@@ -85,6 +89,11 @@ def render_html(
         .get_template("report.html.j2")
         .render(c=context, charts=charts, f=f, t=f.t, version=__version__)
     )
+    if what_if is not None:  # the optional section, before the data-quality section
+        from .whatif import html_section
+
+        at = text.index('<section id="quality">')
+        text = text[:at] + str(html_section(what_if, lang, environment)) + "\n" + text[at:]
     return _write(text, path)
 
 

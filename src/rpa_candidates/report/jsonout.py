@@ -46,13 +46,20 @@ def _clean(value: Any) -> Any:
     return str(value)
 
 
-def payload(analysis: Analysis) -> dict[str, Any]:
-    """The JSON document of ``analysis`` as a dict of plain, finite values."""
+def payload(analysis: Analysis, what_if: Any = None) -> dict[str, Any]:
+    """The JSON document of ``analysis`` as a dict of plain, finite values (with the entry
+    ``"what_if"`` when a :class:`~rpa_candidates.WhatIf` is given)."""
     from ..core.version import __version__
     from .plausibility import payload as plausibility_payload
 
+    extra = {}
+    if what_if is not None:
+        from .whatif import json_part
+
+        extra["what_if"] = json_part(what_if)
     return _clean(
         {
+            **extra,
             "format": {
                 "name": "rpa_candidates.analysis",
                 "version": SCHEMA_VERSION,
@@ -70,7 +77,7 @@ def payload(analysis: Analysis) -> dict[str, Any]:
     )
 
 
-def render_json(analysis: Analysis, path: str | Path | None = None) -> str:
+def render_json(analysis: Analysis, path: str | Path | None = None, *, what_if: Any = None) -> str:
     """Serialise :func:`payload` (deterministic; see the module docstring).
 
     Parameters
@@ -85,7 +92,13 @@ def render_json(analysis: Analysis, path: str | Path | None = None) -> str:
         The JSON text, ending with a newline.
     """
     text = (
-        json.dumps(payload(analysis), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        json.dumps(
+            payload(analysis, what_if),
+            sort_keys=True,
+            indent=2,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
         + "\n"
     )
     if path is not None:

@@ -257,7 +257,9 @@ def _rest(c: dict[str, Any], f: Formatter) -> list[str]:
     return out
 
 
-def render_markdown(analysis: Analysis, *, lang: Literal["de", "en"] = "de") -> str:
+def render_markdown(
+    analysis: Analysis, *, lang: Literal["de", "en"] = "de", what_if: Any = None
+) -> str:
     """The report of ``analysis`` as Markdown in ``lang`` (no charts)."""
     f = Formatter(check_lang(lang))
     c = build(analysis, lang)
@@ -282,6 +284,10 @@ def render_markdown(analysis: Analysis, *, lang: Literal["de", "en"] = "de") -> 
 
     parts = head + _summary(c, f) + [""] + _candidates(c, f) + [""] + _cards(c, f) + [""]
     parts += plausibility_markdown(c["plausibility"], f)
+    if what_if is not None:
+        from .whatif import markdown_section
+
+        parts += markdown_section(what_if, lang)
     return "\n".join(parts + _rest(c, f)) + "\n"
 
 
