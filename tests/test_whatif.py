@@ -158,9 +158,10 @@ def test_report_section_in_all_formats_and_languages(wohngeld, tmp_path):
             assert html.index('<section id="what_if">') < html.index('<section id="quality">')
             assert f"<h2>{title}</h2>" in html
             assert "<svg" in html[html.index('id="what_if"') : html.index('id="quality"')]
+        from rpa_candidates.report.html import environment
         from rpa_candidates.report.whatif import html_section
 
-        assert f"<h2>{title}</h2>" in html_section(w, lang)
+        assert f"<h2>{title}</h2>" in html_section(w, lang, environment)
         md = a.to_markdown(lang=lang, what_if=w)
         assert f"## {title}" in md
         assert ("weniger als 3 Personen" if lang == "de" else "fewer than 3 people") in md

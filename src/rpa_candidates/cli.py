@@ -199,7 +199,7 @@ def _run(
     _print_summary(result, repr(log), log.quality.summary(lang=lang), lang)
     simulated = None
     if what_if_top:
-        from .errors import SimulationError
+        from .core.errors import SimulationError
         from .whatif import what_if
 
         try:
