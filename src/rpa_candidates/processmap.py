@@ -1,7 +1,7 @@
 """Drawing a :class:`~rpa_candidates.mining.ProcessModel` as a process map.
 
-The layout is ours, so no Graphviz is needed: activities are placed in layers from left to
-right. A depth-first search from the start activities (most frequent first) marks the
+The layout is ours, so no Graphviz is needed: activities are placed in layers (drawn
+from top to bottom by :mod:`rpa_candidates.processmap_draw`). A depth-first search from the start activities (most frequent first) marks the
 edges that close a cycle as *back edges*; on the remaining acyclic graph each activity's
 layer is the length of the longest path reaching it, :math:`L(v) = \\max_{u \\to v}
 L(u) + 1` with :math:`L = 0` for sources. Within a layer, activities are ordered by the mean
@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import textwrap
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -144,11 +143,6 @@ def _counts(frame: pd.DataFrame) -> dict[str, int]:
     return dict(zip(frame["activity"], frame["count"].astype(int), strict=True))
 
 
-def _edges(model: ProcessModel, top_edges: int | None) -> pd.DataFrame:
-    dfg = model.dfg
-    return dfg if top_edges is None else dfg.head(top_edges)
-
-
 def _colours(
     model: ProcessModel, color_by: Mapping[str, float] | pd.Series | None, cmap: str
 ) -> tuple[dict[str, str], Any, Any, str | None]:
@@ -196,136 +190,24 @@ def draw_figure(
     cmap: str = "YlGn",
     top_edges: int | None = None,
     lang: Literal["de", "en"] = "de",
+    max_activities: int | Literal["default"] | None = "default",
+    max_rows: int | Literal["default"] | None = "default",
 ) -> matplotlib.figure.Figure:
-    """The process map as a matplotlib figure; see :meth:`ProcessModel.figure`."""
-    _check(top_edges, lang)
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.figure import Figure
-    from matplotlib.patches import FancyBboxPatch
+    """The process map as a matplotlib figure, top to bottom; see :meth:`ProcessModel.figure`.
 
-    words = _LABELS[lang]
-    fills, norm, colormap, bar_label = _colours(model, color_by, cmap)
-    edges = _edges(model, top_edges)
-    activities = list(model.activities["activity"])
-    counts = dict(zip(activities, model.activities["frequency"], strict=True))
-    starts, ends = _counts(model.start_activities), _counts(model.end_activities)
-    pairs = list(zip(edges["source"], edges["target"], strict=True))
-    positions, back = layered_layout(activities, pairs, list(starts))
+    Drawn by :func:`rpa_candidates.processmap_draw.draw_top_down`.
+    """
+    from .processmap_draw import draw_top_down
 
-    dx, dy, w, h = 3.4, 1.15, 2.4, 0.78
-    n_layers = max(k for k, _ in positions.values()) + 1
-    sizes = pd.Series([k for k, _ in positions.values()]).value_counts()
-    tallest = int(sizes.max())
-    xy = {a: (k * dx, ((sizes[k] - 1) / 2 - i) * dy) for a, (k, i) in positions.items()}
-    left, right = -dx * 0.7, (n_layers - 1) * dx + dx * 0.7
-    bottom, top = -(tallest / 2) * dy - 0.9, (tallest / 2) * dy + 0.6
-
-    inch = 0.6  # inches per data unit, so that boxes and 7 pt text keep their proportions
-    bar = 1.2 if color_by is not None else 0.0
-    fig = Figure(
-        figsize=((right - left + 1.2) * inch + bar, (top - bottom) * inch + 0.4),
-        layout="constrained",
+    return draw_top_down(
+        model,
+        color_by=color_by,
+        cmap=cmap,
+        top_edges=top_edges,
+        lang=lang,
+        max_activities=max_activities,
+        max_rows=max_rows,
     )
-    ax = fig.add_subplot()
-    ax.set_axis_off()
-    ax.set_title(words["title"], loc="left", fontsize=9)
-    fmax = max([1, *edges["frequency"].tolist(), *starts.values(), *ends.values()])
-
-    def arrow(p: tuple[float, float], q: tuple[float, float], freq: int, rad: float) -> None:
-        ax.annotate(
-            "",
-            xy=q,
-            xytext=p,
-            arrowprops={
-                "arrowstyle": "-|>",
-                "connectionstyle": f"arc3,rad={rad}",
-                "lw": 0.6 + 3.0 * freq / fmax,
-                "color": "#555555",
-                "alpha": 0.8,
-                "shrinkA": 0,
-                "shrinkB": 0,
-            },
-            zorder=1,
-        )
-        # matplotlib's arc3 control point is mid + rad * (dy, -dx); the curve passes
-        # half-way to it, which is where the label goes
-        mx = (p[0] + q[0]) / 2 + rad * (q[1] - p[1]) / 2
-        my = (p[1] + q[1]) / 2 - rad * (q[0] - p[0]) / 2
-        ax.text(
-            mx,
-            my,
-            f"{freq:,}",
-            fontsize=6.5,
-            ha="center",
-            va="center",
-            zorder=3,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
-        )
-
-    def forward(p: tuple[float, float], q: tuple[float, float], freq: int) -> None:
-        """Straight to the next layer; longer edges bend outwards, away from the boxes."""
-        length = q[0] - p[0]
-        rad = 0.0
-        if length > dx:  # bulge at least half a box height plus a margin
-            rad = max(0.12, (h / 2 + 0.25) * 2 / length)
-            rad = -rad if p[1] + q[1] >= 0 else rad
-        arrow(p, q, freq, rad)
-
-    for s, t, f in zip(edges["source"], edges["target"], edges["frequency"], strict=True):
-        (x0, y0), (x1, y1) = xy[s], xy[t]
-        if s == t:
-            ax.text(x0, y0 + h / 2 + 0.04, f"↻ {f:,}", fontsize=6.5, ha="center", va="bottom")
-        elif (s, t) in back or x1 <= x0:  # back edges: from bottom to bottom, bent downwards
-            arrow((x0, y0 - h / 2), (x1 + 0.25, y1 - h / 2), int(f), -0.3)
-        else:
-            forward((x0 + w / 2, y0), (x1 - w / 2, y1), int(f))
-
-    for x, label in ((left, words["start"]), (right, words["end"])):
-        ax.scatter([x], [0], s=220, c="white", edgecolors="#333333", zorder=2)
-        ax.text(x, -0.3, label, ha="center", va="top", fontsize=7.5)
-    for a, c in starts.items():
-        forward((left + 0.15, 0.0), (xy[a][0] - w / 2, xy[a][1]), int(c))
-    for a, c in ends.items():
-        forward((xy[a][0] + w / 2, xy[a][1]), (right - 0.15, 0.0), int(c))
-
-    for a in activities:
-        x, y = xy[a]
-        box = FancyBboxPatch(
-            (x - w / 2, y - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.02,rounding_size=0.08",
-            fc=fills[a],
-            ec="#333333",
-            lw=0.8,
-            zorder=2,
-            gid=f"activity:{a}",
-        )
-        ax.add_patch(box)
-        name = textwrap.shorten(a, width=60, placeholder="…")
-        ax.text(
-            x,
-            y,
-            "\n".join(textwrap.wrap(name, 22)[:2]) + f"\n{int(counts[a]):,}",
-            ha="center",
-            va="center",
-            fontsize=7,
-            color=_text_colour(fills[a]),
-            zorder=3,
-            wrap=False,
-        )
-    ax.set_xlim(left - 0.6, right + 0.6)
-    ax.set_ylim(bottom, top)
-    ax.set_aspect("equal")
-    if norm is not None:
-        fig.colorbar(
-            ScalarMappable(norm=norm, cmap=colormap),
-            ax=ax,
-            shrink=0.8,
-            fraction=0.03,
-            label=bar_label or words["value"],
-        )
-    return fig
 
 
 def _dot_string(text: str) -> str:
@@ -341,22 +223,28 @@ def to_dot(
     cmap: str = "YlGn",
     top_edges: int | None = None,
     lang: Literal["de", "en"] = "de",
+    max_activities: int | Literal["default"] | None = "default",
 ) -> str:
-    """Graphviz DOT of the process map; see :meth:`ProcessModel.to_dot`.
+    """Graphviz DOT of the process map, top to bottom; see :meth:`ProcessModel.to_dot`.
 
     Nodes get the identifiers ``a0, a1, …`` and the activity name only as an escaped
     label, so no name can break the DOT syntax.
     """
+    from .processmap_draw import map_defaults, select_map
+
     _check(top_edges, lang)
     words = _LABELS[lang]
     fills, *_ = _colours(model, color_by, cmap)
-    edges = _edges(model, top_edges)
-    ids = {a: f"a{i}" for i, a in enumerate(model.activities["activity"])}
+    cap = map_defaults()["max_activities"] if max_activities == "default" else max_activities
+    selection = select_map(model, max_activities=cap, max_rows=None, top_edges=top_edges)
+    edges = selection.edges
+    shown = set(selection.activities)
+    ids = {a: f"a{i}" for i, a in enumerate(model.activities["activity"]) if a in shown}
     counts = dict(zip(model.activities["activity"], model.activities["frequency"], strict=True))
     fmax = max([1, *edges["frequency"].tolist()])
     lines = [
         "digraph process_map {",
-        "  rankdir=LR;",
+        "  rankdir=TB;",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
         '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
         f"  start [shape=circle, label={_dot_string(words['start'])}, fillcolor=white];",
@@ -368,12 +256,21 @@ def to_dot(
         font = _dot_string(_text_colour(fills[a]))
         lines.append(f"  {node} [label={label}, fillcolor={colour}, fontcolor={font}];")
     for a, c in _counts(model.start_activities).items():
-        lines.append(f'  start -> {ids[a]} [label="{int(c):,}", style=dashed];')
+        if a in ids:
+            lines.append(f'  start -> {ids[a]} [label="{int(c):,}", style=dashed];')
     for a, c in _counts(model.end_activities).items():
-        lines.append(f'  {ids[a]} -> end [label="{int(c):,}", style=dashed];')
+        if a in ids:
+            lines.append(f'  {ids[a]} -> end [label="{int(c):,}", style=dashed];')
     for s, t, f in zip(edges["source"], edges["target"], edges["frequency"], strict=True):
         width = 0.6 + 3.0 * int(f) / fmax
         lines.append(f'  {ids[s]} -> {ids[t]} [label="{int(f):,}", penwidth={width:.2f}];')
+    if selection.hidden:
+        from .processmap_draw import _WORDS
+
+        note = _WORDS[lang]["more"].format(
+            n=selection.hidden, events=f"{selection.hidden_events:,}"
+        )
+        lines.append(f"  label={_dot_string(note)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -386,9 +283,16 @@ def to_svg(
     cmap: str = "YlGn",
     top_edges: int | None = None,
     lang: Literal["de", "en"] = "de",
+    max_activities: int | Literal["default"] | None = "default",
 ) -> str:
     """SVG of the process map, by Graphviz if available; see :meth:`ProcessModel.to_svg`."""
-    options = {"color_by": color_by, "cmap": cmap, "top_edges": top_edges, "lang": lang}
+    options = {
+        "color_by": color_by,
+        "cmap": cmap,
+        "top_edges": top_edges,
+        "lang": lang,
+        "max_activities": max_activities,
+    }
     svg = None
     dot = shutil.which("dot")
     if dot is not None:
