@@ -84,14 +84,18 @@ def test_no_text_of_the_map_overlaps_another(big, wohngeld) -> None:
         assert overlaps(extents) == []
         width, height = fig.get_size_inches()
         for _, x0, y0, x1, y1 in extents:  # nothing outside the figure
-            assert x0 >= -0.01 and y0 >= -0.01 and x1 <= width + 0.01 and y1 <= height + 0.01
+            assert x0 >= -0.01
+            assert y0 >= -0.01
+            assert x1 <= width + 0.01
+            assert y1 <= height + 0.01
 
 
 def test_small_process_is_drawn_whole(wohngeld) -> None:
     fig = wohngeld.figure()
     assert fig.rc_map.hidden == 0
     assert set(fig.rc_map.activities) == set(wohngeld.activities["activity"])
-    assert min(_sizes(fig)) >= 7.0 and _printed_scale(fig) == 1.0
+    assert min(_sizes(fig)) >= 7.0
+    assert _printed_scale(fig) == 1.0
     texts = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
     assert "weitere Tätigkeiten" not in texts
 
@@ -120,7 +124,8 @@ def test_five_activities(tmp_path) -> None:
     frame = pd.DataFrame(rows, columns=["case", "act", "ts"])
     model = rc.discover(rc.read_log(frame, case="case", activity="act", timestamp="ts"))
     fig = model.figure()
-    assert len(fig.axes[0].patches) == 5 and fig.rc_map.hidden == 0
+    assert len(fig.axes[0].patches) == 5
+    assert fig.rc_map.hidden == 0
     png = model.to_png(tmp_path / "map.png", dpi=120)
     import matplotlib.image
 

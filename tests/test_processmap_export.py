@@ -54,7 +54,8 @@ def test_bpmn_validates_against_the_bpmn_20_schema(models, name, tmp_path) -> No
     # every reference points at an element of the file
     ids = {e.get("id") for e in root.iter() if e.get("id")}
     for flow in root.iter(f"{BPMN}sequenceFlow"):
-        assert flow.get("sourceRef") in ids and flow.get("targetRef") in ids
+        assert flow.get("sourceRef") in ids
+        assert flow.get("targetRef") in ids
 
 
 def test_schema_check_can_fail(models, tmp_path) -> None:

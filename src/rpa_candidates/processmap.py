@@ -1,11 +1,12 @@
 """Drawing a :class:`~rpa_candidates.mining.ProcessModel` as a process map.
 
 The layout is ours, so no Graphviz is needed: activities are placed in layers (drawn
-from top to bottom by :mod:`rpa_candidates.processmap_draw`). A depth-first search from the start activities (most frequent first) marks the
-edges that close a cycle as *back edges*; on the remaining acyclic graph each activity's
-layer is the length of the longest path reaching it, :math:`L(v) = \\max_{u \\to v}
-L(u) + 1` with :math:`L = 0` for sources. Within a layer, activities are ordered by the mean
-position of their neighbours in the previous layer (barycentre heuristic, four sweeps).
+from top to bottom by :mod:`rpa_candidates.processmap_draw`). A depth-first search from
+the start activities (most frequent first) marks the edges that close a cycle as *back
+edges*; on the remaining acyclic graph each activity's layer is the length of the longest
+path reaching it, :math:`L(v) = \\max_{u \\to v} L(u) + 1` with :math:`L = 0` for
+sources. Within a layer, activities are ordered by the mean position of their neighbours
+in the previous layer (barycentre heuristic, four sweeps).
 
 :func:`to_svg` uses Graphviz's ``dot`` when it is on the ``PATH`` (DOT written by
 :func:`to_dot`) and the matplotlib figure otherwise.
