@@ -272,7 +272,7 @@ def build(analysis: Analysis, lang: Literal["de", "en"]) -> dict[str, Any]:
     reasons = localized_reasons(analysis, lang, default)
     rows = _rows(analysis, f, reasons)
     routines = _routines(analysis)
-    scenario = decision(analysis, rows, routines)
+    scenario = decision(analysis, rows, routines, f)
     return {
         "lang": lang,
         "log": {k: plain(v) for k, v in analysis.log_summary.items()},

@@ -14,6 +14,7 @@ from ..breakeven import break_even, shared_bot_towns
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
+    from .i18n import Formatter
 
 __all__ = ["BREAK_EVEN_KEYS", "decision"]
 
@@ -28,7 +29,7 @@ BREAK_EVEN_KEYS = (
 
 
 def decision(
-    analysis: Analysis, rows: list[dict[str, Any]], routines: list[dict[str, Any]]
+    analysis: Analysis, rows: list[dict[str, Any]], routines: list[dict[str, Any]], f: Formatter
 ) -> dict[str, Any]:
     """Add break-even and shared-bot figures to ``rows`` and ``routines``; the scenario.
 
@@ -42,7 +43,9 @@ def decision(
         ``horizon_months``, ``towns`` (the ``k`` shown), ``build_eur``, ``run_eur``,
         ``overhead_eur``, ``onboarding_eur``, ``first`` (the first open candidate with
         relief, or None), ``best_routine`` (the routine with the most relief, or None),
-        ``pays_alone`` (whether any candidate or routine pays within the horizon alone).
+        ``pays_alone`` (whether any candidate or routine pays within the horizon alone),
+        ``sentences`` (the answer in words, in ``f.lang``), ``scenario`` (the scenario's
+        assumptions in words).
     """
     from .content import plain
 
@@ -64,16 +67,66 @@ def decision(
         for r in [*open_rows, *routines]
         if r.get("payback_months") is not None and r["payback_months"] <= horizon
     ]
-    return {
+    first = open_rows[0] if open_rows else None
+    best = max(routines, key=lambda r: r["relief_eur_per_year"] or 0) if routines else None
+    out = {
         "horizon_months": horizon,
         "towns": towns,
         "build_eur": a.bot_build_cost_eur,
         "run_eur": a.bot_run_cost_eur_per_year,
         "overhead_eur": a.shared_bot_overhead_eur_per_year,
         "onboarding_eur": a.shared_bot_onboarding_eur,
-        "first": open_rows[0] if open_rows else None,
-        "best_routine": max(routines, key=lambda r: r["relief_eur_per_year"] or 0)
-        if routines
-        else None,
+        "first": first,
+        "best_routine": best,
         "pays_alone": bool(pays),
     }
+    out["sentences"] = _sentences(out, f)
+    out["scenario"] = f.t(
+        "decision.scenario",
+        build=f.eur(a.bot_build_cost_eur),
+        run=f.eur(a.bot_run_cost_eur_per_year),
+        onboarding=f.eur(a.shared_bot_onboarding_eur),
+        overhead=f.eur(a.shared_bot_overhead_eur_per_year),
+    )
+    return out
+
+
+def _towns_sentence(r: dict[str, Any], d: dict[str, Any], f: Formatter) -> str:
+    if r["towns_needed"] is None:
+        return f.t("decision.no_towns", horizon=f.num(d["horizon_months"]))
+    return f.t(
+        "decision.towns",
+        k=f.num(r["towns_needed"]),
+        months=f.months(r["payback_months_towns_needed"]),
+    )
+
+
+def _sentences(d: dict[str, Any], f: Formatter) -> list[str]:
+    """What to automate first, from what volume it pays, how many towns make it pay."""
+    horizon = f.num(d["horizon_months"])
+    out = [f.t("decision.pays_alone_yes" if d["pays_alone"] else "decision.pays_alone_no",
+               horizon=horizon)]  # fmt: skip
+    first = d["first"]
+    if first is not None and first["break_even_executions_per_year"] is not None:
+        out.append(
+            f.t(
+                "decision.first",
+                activity=first["activity"],
+                events=f.num(first["events_per_year"]),
+                break_even=f.num(first["break_even_executions_per_year"]),
+                factor=f.num(first["volume_factor"], 1),
+            )
+        )
+        out.append(_towns_sentence(first, d, f))
+    best = d["best_routine"]
+    if best is not None and best["break_even_executions_per_year"] is not None:
+        out.append(
+            f.t(
+                "decision.routine",
+                routine=best["routine"],
+                steps=best["steps"],
+                break_even=f.num(best["break_even_executions_per_year"]),
+            )
+        )
+        out.append(_towns_sentence(best, d, f))
+    return out

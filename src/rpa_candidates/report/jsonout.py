@@ -3,8 +3,10 @@
 Top-level keys (sorted): ``assumptions`` (rows of ``Assumptions.sources()``), ``candidates``
 (one object per row of ``Analysis.candidates``: the DESIGN.md columns and the extra ones,
 reasons in the analysis's language), ``format`` (name and version of this layout),
-``log`` (``Analysis.log_summary``), ``quality`` (``DataQuality.to_dict()``), ``routines``
-and ``totals``.
+``log`` (``Analysis.log_summary``), ``quality`` (``DataQuality.to_dict()``), ``routines``,
+``totals``, ``break_even`` (one object per candidate and routine, the columns of
+:func:`rpa_candidates.breakeven.break_even`) and ``shared_bot`` (the scenario's numbers of
+towns, horizon and bot costs).
 
 Deterministic: keys sorted, two-space indent, UTF-8, floats rounded to
 :data:`FLOAT_DIGITS` decimals (``-0.0`` written as ``0.0``), NaN and ±inf written as
@@ -48,7 +50,9 @@ def _clean(value: Any) -> Any:
 def payload(analysis: Analysis) -> dict[str, Any]:
     """The JSON document of ``analysis`` as a dict of plain, finite values."""
     from .. import __version__
+    from ..breakeven import break_even, shared_bot_towns
 
+    a = analysis.assumptions
     return _clean(
         {
             "format": {
@@ -63,6 +67,17 @@ def payload(analysis: Analysis) -> dict[str, Any]:
             "quality": analysis.quality.to_dict(),
             "routines": analysis.routines.to_dict("records"),
             "totals": analysis.totals(),
+            "break_even": break_even(
+                analysis.candidates, analysis.routines, analysis.assumptions
+            ).to_dict("records"),
+            "shared_bot": {
+                "towns": shared_bot_towns(),
+                "payback_horizon_months": a.payback_horizon_months,
+                "bot_build_cost_eur": a.bot_build_cost_eur,
+                "bot_run_cost_eur_per_year": a.bot_run_cost_eur_per_year,
+                "shared_bot_onboarding_eur": a.shared_bot_onboarding_eur,
+                "shared_bot_overhead_eur_per_year": a.shared_bot_overhead_eur_per_year,
+            },
         }
     )
 
