@@ -87,7 +87,7 @@ def test_map_as_png_and_svg(models, tmp_path) -> None:
     model = models["receipt"]
     png = model.to_png(tmp_path / "map.png", dpi=100)
     pixels = matplotlib.image.imread(png)[..., :3]
-    assert pixels.shape[1] == 720  # 7.2 in at 100 dpi: A4 width
+    assert pixels.shape[1] == 700  # 7.0 in at 100 dpi: A4 width less margins and padding
     assert (pixels.min(axis=2) < 0.85).mean() > 0.02
     svg = model.to_svg(tmp_path / "map.svg")
     assert (tmp_path / "map.svg").read_text(encoding="utf-8") == svg

@@ -121,7 +121,7 @@ class ProcessModel:
         Activities are boxes laid out top to bottom in layers (longest path from the start
         activities after removing the back edges of a depth-first search); each edge is
         an arrow whose width grows with its frequency, labelled with the frequency where
-        the label has room. Every text is 7 pt and the figure is 7.2 in wide, so printed
+        the label has room. Every text is 7 pt and the figure is 7.0 in wide, so printed
         on A4 it keeps that size; beyond ``max_activities`` or ``max_rows`` only the most
         frequent activities are drawn and the figure says how many are left out
         (:mod:`rpa_candidates.processmap_draw`, ``data/processmap.toml``).

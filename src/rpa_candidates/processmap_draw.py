@@ -1,7 +1,7 @@
 """The process map drawn top to bottom so that it reads on one A4 page (stage: mining/).
 
 A map of 5 to 400 activities must stay readable when printed: every text is at least
-``font_pt`` (7 pt) and the figure is at most ``width_in`` (7.2 in) wide and fits the A4
+``font_pt`` (7 pt) and the figure is at most ``width_in`` (7.0 in) wide and fits the A4
 page height, so the report prints it unscaled (``data/processmap.toml``).
 
 **Which activities.** The ``max_activities`` most frequent activities are candidates; as
