@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .cli_options import analyze_options
 from .errors import DataQualityWarning, RpaCandidatesError
 
 if TYPE_CHECKING:
@@ -156,7 +157,11 @@ def _print_summary(result: Analysis, log_repr: str, summary: str, lang: str) -> 
 
 
 def _run(
-    path: Path, lang: Literal["de", "en"], options: dict, outputs: dict[str, Path]
+    path: Path,
+    lang: Literal["de", "en"],
+    options: dict,
+    outputs: dict[str, Path],
+    analyze_options: dict | None = None,
 ) -> list[Path]:
     """Read, analyse, print, write; returns the files written."""
     from .analysis import analyze
@@ -167,7 +172,7 @@ def _run(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)  # the summary prints them
         log = read_log(path, **options)
-        result = analyze(log, lang=lang)
+        result = analyze(log, lang=lang, **(analyze_options or {}))
     _print_summary(result, repr(log), log.quality.summary(lang=lang), lang)
     written = _write(result, outputs, lang)
     if written:
@@ -214,6 +219,24 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--xlsx", type=Path, metavar="FILE", help="Excel workbook")
     files.add_argument("--md", type=Path, metavar="FILE", help="Markdown report")
     files.add_argument("--json", type=Path, metavar="FILE", help="JSON (candidates, quality)")
+    _add_settings(analyze)
+    compare = commands.add_parser(
+        "compare",
+        help="analyse the same process of several towns and compare them",
+        description="Analyse each log (columns guessed, or given once for all) and write "
+        "the comparison: ranks, differences and the bot shared by the towns.",
+    )
+    compare.add_argument("logs", type=Path, nargs="+", metavar="LOG", help="one log per town")
+    compare.add_argument(
+        "--names", nargs="+", required=True, metavar="NAME", help="one name per log, same order"
+    )
+    for role in _ROLES:
+        compare.add_argument(f"--{role.replace('_', '-')}", dest=role, metavar="COLUMN")
+    compare.add_argument("--tz", default="Europe/Berlin", help="time zone (%(default)s)")
+    compare.add_argument("--lang", choices=["de", "en"], default="de", help="language")
+    compare.add_argument("--html", type=Path, metavar="FILE", help="HTML comparison")
+    compare.add_argument("--md", type=Path, metavar="FILE", help="Markdown comparison")
+    _add_settings(compare)
     demo = commands.add_parser(
         "demo",
         help="run on the bundled sample log and write every report format",
@@ -229,6 +252,58 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--lang", choices=["de", "en"], default="de", help="language (%(default)s)")
     return parser
+
+
+def _add_settings(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("settings (cli_options.py)")
+    group.add_argument("--criteria", type=Path, metavar="FILE.toml", help="own rule criteria")
+    group.add_argument(
+        "--assumptions", type=Path, metavar="FILE.toml", help="own economic assumptions"
+    )
+    group.add_argument(
+        "--standard-times",
+        type=Path,
+        metavar="FILE",
+        help="minutes per activity (TOML, or CSV with columns activity;minutes)",
+    )
+    group.add_argument(
+        "--pseudonym-key-env",
+        metavar="VAR",
+        help="environment variable holding the pseudonymisation key (never the key itself)",
+    )
+
+
+def _compare(args: argparse.Namespace) -> None:
+    from .analysis import analyze
+    from .comparison import compare
+    from .io import read_log
+
+    if len(args.names) != len(args.logs):
+        raise _OutputError(
+            f"--names gives {len(args.names)} names for {len(args.logs)} logs; give one per log."
+        )
+    read, extra = analyze_options(args)
+    columns = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
+    outputs = {k: getattr(args, k) for k in ("html", "md") if getattr(args, k)}
+    for target in outputs.values():
+        _check_writable(target)
+    analyses = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        for path in args.logs:
+            log = read_log(path, **columns, tz=args.tz, **read)
+            analyses.append(analyze(log, lang=args.lang, **extra))
+    result = compare(analyses, args.names)
+    print(repr(result))
+    for kind, path in outputs.items():
+        try:
+            if kind == "html":
+                result.to_html(path, lang=args.lang)
+            else:
+                path.write_text(result.to_markdown(lang=args.lang), encoding="utf-8")
+        except OSError as error:
+            raise _OutputError(f"Cannot write {str(path)!r}: {error.strerror or error}.") from error
+        print(f"  {path}")
 
 
 def _demo(out: Path, lang: Literal["de", "en"]) -> None:
@@ -263,10 +338,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             _demo(args.out, args.lang)
+        elif args.command == "compare":
+            _compare(args)
         else:
             options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
             outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
-            _run(args.log, args.lang, {**options, "tz": args.tz}, outputs)
+            read, extra = analyze_options(args)
+            _run(args.log, args.lang, {**options, "tz": args.tz, **read}, outputs, extra)
     except (RpaCandidatesError, _OutputError) as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)
         return 3
