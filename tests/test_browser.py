@@ -447,3 +447,13 @@ def test_map_characters_in_the_pdf_are_at_least_7_pt(analysis, tmp_path) -> None
                     sizes += [c.size for c in chars if c.get_text().strip()]
     assert len(sizes) > 50, "no map labels found in the PDF"
     assert min(sizes) >= 6.9, f"smallest map character {min(sizes):.2f} pt"
+
+
+def test_demo_fits_in_both_languages(report, tmp_path) -> None:
+    """The demo in German and English at 1280 px: nothing broken, nothing scrolls."""
+    path, lang, _ = report
+    m = _measure(tmp_path, path, 1280)
+    assert m["page_width"] <= m["viewport"]
+    assert (m["broken"], m["narrow"], m["scroll"]) == ([], [], []), lang
+    assert m["rows"]["candidate-table"]["max"] < 80
+    assert m["rows"]["decision-table"]["max"] < 100
