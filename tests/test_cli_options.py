@@ -73,13 +73,24 @@ def test_criteria_file(tmp_path) -> None:
 
 
 def test_compare_command(tmp_path, capsys) -> None:
-    html, md = tmp_path / "v.html", tmp_path / "v.md"
+    import openpyxl
+
+    html, md, xlsx, js = (tmp_path / f"v.{x}" for x in ("html", "md", "xlsx", "json"))
     code = main(
         ["compare", str(LOG), str(LOG), "--names", "Adorf", "Bestadt", "--html", str(html),
-         "--md", str(md)]
+         "--md", str(md), "--xlsx", str(xlsx), "--json", str(js)]
     )  # fmt: skip
     assert code == 0
     assert "Adorf" in html.read_text(encoding="utf-8")
     assert "Bestadt" in md.read_text(encoding="utf-8")
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["towns"] == ["Adorf", "Bestadt"]
+    assert {r["town"] for r in data["table"]} == {"Adorf", "Bestadt"}
+    assert len(data["shared"]) >= 1
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames == ["Gemeinsamer Roboter", "Je Kommune", "Unterschiede"]
+    shared = wb.worksheets[0]
+    assert shared.cell(2, 1).value == data["shared"][0]["activity"]
+    assert shared.cell(2, 3).value == pytest.approx(data["shared"][0]["shared_relief_hours"])
     assert main(["compare", str(LOG), "--names", "A", "B"]) == 3
     assert "one per log" in capsys.readouterr().err

@@ -236,6 +236,8 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--lang", choices=["de", "en"], default="de", help="language")
     compare.add_argument("--html", type=Path, metavar="FILE", help="HTML comparison")
     compare.add_argument("--md", type=Path, metavar="FILE", help="Markdown comparison")
+    compare.add_argument("--xlsx", type=Path, metavar="FILE", help="Excel comparison")
+    compare.add_argument("--json", type=Path, metavar="FILE", help="JSON comparison")
     _add_settings(compare)
     demo = commands.add_parser(
         "demo",
@@ -284,7 +286,7 @@ def _compare(args: argparse.Namespace) -> None:
         )
     read, extra = analyze_options(args)
     columns = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
-    outputs = {k: getattr(args, k) for k in ("html", "md") if getattr(args, k)}
+    outputs = {k: getattr(args, k) for k in ("html", "md", "xlsx", "json") if getattr(args, k)}
     for target in outputs.values():
         _check_writable(target)
     analyses = []
@@ -299,6 +301,10 @@ def _compare(args: argparse.Namespace) -> None:
         try:
             if kind == "html":
                 result.to_html(path, lang=args.lang)
+            elif kind == "xlsx":
+                result.to_excel(path, lang=args.lang)
+            elif kind == "json":
+                result.to_json(path)
             else:
                 path.write_text(result.to_markdown(lang=args.lang), encoding="utf-8")
         except OSError as error:

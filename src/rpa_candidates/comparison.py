@@ -99,7 +99,7 @@ class Comparison:
         return (
             "<div><table><caption style='text-align:left'><strong>Comparison</strong>"
             f"</caption>{head}</table>{shared}<small>see .wide, .differences, .shared; "
-            ".to_html(path), .to_markdown()</small></div>"
+            ".to_html(path), .to_markdown(), .to_excel(path), .to_json()</small></div>"
         )
 
     def to_html(self, path: str | Path | None = None, lang: Literal["de", "en"] = "de") -> str:
@@ -113,6 +113,18 @@ class Comparison:
         from .report import render_comparison_markdown
 
         return render_comparison_markdown(self, lang=lang)
+
+    def to_excel(self, path: str | Path, lang: Literal["de", "en"] = "de") -> Path:
+        """The comparison as an Excel workbook (shared bot, towns, differences)."""
+        from .report.comparison_out import write_comparison_excel
+
+        return write_comparison_excel(self, path, lang=lang)
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The comparison as deterministic JSON (written to ``path`` if given)."""
+        from .report.comparison_out import render_comparison_json
+
+        return render_comparison_json(self, path)
 
 
 def compare(
