@@ -41,7 +41,7 @@ def _free(box: Bbox, taken: list[Bbox], frame: Bbox) -> bool:
 def _try(ax: Axes, renderer: Any, text: str, xy: tuple[float, float], taken, frame, size):
     for offset, ha, va in _SPOTS:
         label = ax.annotate(text, xy, xytext=offset, textcoords="offset points", ha=ha, va=va,
-                            fontsize=size, zorder=4)  # fmt: skip
+                            fontsize=size, zorder=4, parse_math=False)  # fmt: skip
         box = label.get_window_extent(renderer).expanded(1.04, 1.08)
         if _free(box, taken, frame):
             taken.append(box)
@@ -50,7 +50,7 @@ def _try(ax: Axes, renderer: Any, text: str, xy: tuple[float, float], taken, fra
     return None
 
 
-def place_labels(
+def place_labels(  # names are data: never parsed as mathtext
     ax: Axes,
     points: list[tuple[float, float]],
     names: list[str],

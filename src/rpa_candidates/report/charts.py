@@ -46,7 +46,7 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _short(name: str, width: int = 28) -> str:
     """One line of at most ``width`` characters."""
-    text = " ".join(str(name).split())
+    text = " ".join(_XML_ILLEGAL.sub("", str(name)).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
