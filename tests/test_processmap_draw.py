@@ -132,3 +132,22 @@ def test_five_activities(tmp_path) -> None:
     pixels = matplotlib.image.imread(png)
     width, height = fig.get_size_inches()
     assert pixels.shape[:2] == (round(height * 120), round(width * 120))
+
+
+def test_a_long_chain_fills_rows_left_to_right() -> None:
+    """25 steps in a row would need 25 rows; they fill rows of four, read left to right."""
+    names = [f"Schritt {i:02d}" for i in range(25)]
+    rows = [(c, a, pd.Timestamp("2025-03-03") + pd.Timedelta(hours=c * 30 + i))
+            for c in range(30) for i, a in enumerate(names)]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["case", "act", "ts"])
+    model = rc.discover(rc.read_log(frame, case="case", activity="act", timestamp="ts"))
+    fig = model.figure()
+    sel = fig.rc_map
+    assert sel.hidden == 0
+    assert sel.n_rows == 7  # ceil(25 / 4)
+    assert sel.cells["Schritt 00"][:2] == (0, 0)
+    assert sel.cells["Schritt 03"][:2] == (0, 3)
+    assert sel.cells["Schritt 04"][:2] == (1, 0)
+    x = {p.get_gid(): p.get_x() for p in fig.axes[0].patches}
+    assert x["activity:Schritt 00"] < x["activity:Schritt 01"] < x["activity:Schritt 02"]
+    assert overlaps(text_extents(fig)) == []

@@ -14,8 +14,11 @@ outgoing edge, then the most frequent remaining edges, up to :math:`1.5 n` edges
 
 **Layout.** The layers of :func:`rpa_candidates.processmap.layered_layout` (longest path
 from the start after removing back edges, barycentre ordering) run from top to bottom; a
-layer with more than ``slots_per_row`` activities is wrapped into several rows. Forward
-edges run downwards, back edges (loops) return along the right-hand side.
+layer with more than ``slots_per_row`` activities is wrapped into several rows. When that
+needs more than ``max_rows`` rows, runs of one-activity layers (a chain of steps) fill
+rows of ``slots_per_row`` boxes, read left to right. Forward edges run downwards (or to
+the right within a row); back edges and edges that skip a row run in a lane beside the
+boxes.
 """
 
 from __future__ import annotations
@@ -126,8 +129,10 @@ def _edges_among(model: ProcessModel, shown: list[str], top_edges: int | None) -
 
 
 def _grid(
-    model: ProcessModel, shown: list[str], edges: pd.DataFrame, slots: int
+    model: ProcessModel, shown: list[str], edges: pd.DataFrame, slots: int, compact: bool = False
 ) -> tuple[dict[str, tuple[int, int, int]], set[tuple[str, str]], int]:
+    """Rows of the layers; ``compact`` also joins runs of one-activity layers into rows
+    of up to ``slots`` boxes, read left to right (a long chain of steps)."""
     from .processmap import layered_layout
 
     starts = [a for a in model.start_activities["activity"] if a in set(shown)]
@@ -136,16 +141,19 @@ def _grid(
     layers: dict[int, list[str]] = {}
     for a, (k, _i) in sorted(positions.items(), key=lambda x: x[1]):
         layers.setdefault(k, []).append(a)
-    cells: dict[str, tuple[int, int, int]] = {}
-    row = 0
+    rows: list[list[str]] = []
+    run: list[str] = []
     for k in sorted(layers):
         level = layers[k]
-        for start in range(0, len(level), slots):
-            chunk = level[start : start + slots]
-            for j, a in enumerate(chunk):
-                cells[a] = (row, j, len(chunk))
-            row += 1
-    return cells, back, row
+        if compact and len(level) == 1:
+            run.append(level[0])
+            continue
+        rows += [run[i : i + slots] for i in range(0, len(run), slots)]
+        run = []
+        rows += [level[i : i + slots] for i in range(0, len(level), slots)]
+    rows += [run[i : i + slots] for i in range(0, len(run), slots)]
+    cells = {a: (r, j, len(row)) for r, row in enumerate(rows) for j, a in enumerate(row)}
+    return cells, back, len(rows)
 
 
 def select_map(
@@ -164,6 +172,8 @@ def select_map(
         shown = ranked[:n]
         edges = _edges_among(model, shown, top_edges)
         cells, back, rows = _grid(model, shown, edges, slots)
+        if max_rows is not None and rows > max_rows:  # a long chain: fill the rows
+            cells, back, rows = _grid(model, shown, edges, slots, compact=True)
         if max_rows is None or rows <= max_rows or n <= 1:
             break
         n -= 1
@@ -276,7 +286,9 @@ def draw_top_down(
         if s == t:
             spots = [(x0 + w / 2, y0 + h / 2), (x0 + w / 2, y0 - h / 2 - 0.13)]
             placer.place(ax, f"↻ {int(f):,}", spots, ha="right", va="bottom")
-        elif (s, t) in sel.back or rows_apart < 0 or rows_apart > 1:
+        elif rows_apart == 0 and x1 > x0 and (s, t) not in sel.back:  # along a row
+            arrow((x0 + w / 2, y0), (x1 - w / 2, y1), int(f), 0.0)
+        elif (s, t) in sel.back or rows_apart <= 0 or rows_apart > 1:
             # loops and edges that skip a row run in a lane beside the boxes: on the side
             # the source box is nearer to (loops: right unless the box is leftmost)
             _row, col, n_row = sel.cells[s]
