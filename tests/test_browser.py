@@ -420,6 +420,9 @@ def test_printed_report_summary_first_appendix_last(layout_report, tmp_path) -> 
     assert all("Methodenanhang" not in p for p in pages[ranking:appendix])
     if name == "demo":
         assert appendix <= 6, f"main part is {appendix} pages"
+        # the management summary is one page: its last item on page 1, the ranking next
+        assert "Anteil der Standardfälle" in pages[0]
+        assert pages[1].strip().startswith("Rangliste der Kandidaten")
 
 
 @needs_pdftotext

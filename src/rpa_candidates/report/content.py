@@ -193,10 +193,18 @@ def _key_assumptions(analysis: Analysis, f: Formatter) -> list[dict[str, Any]]:
                 "label": f.t(f"assumption.{key}", **extra),
                 "value": shown,
                 "source": plain(entry.get("source")) if len(entry) else None,
+                "source_short": _shorten(plain(entry.get("source"))) if len(entry) else None,
                 "year": _year(entry.get("year")) if len(entry) else None,
             }
         )
     return out
+
+
+def _shorten(text: Any, width: int = 110) -> str | None:
+    """A source as one short line for the summary (the full text is in the appendix)."""
+    import textwrap
+
+    return textwrap.shorten(str(text), width, placeholder=" …") if text else None
 
 
 def _year(value: Any) -> int | None:
