@@ -94,3 +94,12 @@ def test_compare_command(tmp_path, capsys) -> None:
     assert shared.cell(2, 3).value == pytest.approx(data["shared"][0]["shared_relief_hours"])
     assert main(["compare", str(LOG), "--names", "A", "B"]) == 3
     assert "one per log" in capsys.readouterr().err
+
+
+def test_map_and_bpmn_files(tmp_path) -> None:
+    svg, png, bpmn = tmp_path / "karte.svg", tmp_path / "karte.png", tmp_path / "modell.bpmn"
+    assert main(["analyze", str(LOG), "--map", str(svg), "--bpmn", str(bpmn)]) == 0
+    assert "<svg" in svg.read_text(encoding="utf-8")
+    assert "Antrag erfassen" in bpmn.read_text(encoding="utf-8")
+    assert main(["analyze", str(LOG), "--map", str(png)]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG")

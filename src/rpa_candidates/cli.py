@@ -116,6 +116,15 @@ def _write(result: Analysis, outputs: dict[str, Path], lang: Literal["de", "en"]
                 result.to_excel(path, lang=lang)
             elif kind == "md":
                 path.write_text(result.to_markdown(lang=lang), encoding="utf-8")
+            elif kind == "bpmn":
+                result.model.to_bpmn(path)
+            elif kind == "map":
+                values = result.candidates.set_index("activity")["automatability"]
+                options = {"color_by": values.rename("automatability"), "lang": lang}
+                if path.suffix.lower() == ".png":
+                    result.model.to_png(path, **options)
+                else:
+                    result.model.to_svg(path, **options)
             else:
                 result.to_json(path)
         except OSError as error:
@@ -219,6 +228,10 @@ def _parser() -> argparse.ArgumentParser:
     files.add_argument("--xlsx", type=Path, metavar="FILE", help="Excel workbook")
     files.add_argument("--md", type=Path, metavar="FILE", help="Markdown report")
     files.add_argument("--json", type=Path, metavar="FILE", help="JSON (candidates, quality)")
+    files.add_argument(
+        "--map", type=Path, metavar="FILE", help="process map, .svg or .png (by suffix)"
+    )
+    files.add_argument("--bpmn", type=Path, metavar="FILE", help="discovered model, BPMN 2.0 XML")
     _add_settings(analyze)
     compare = commands.add_parser(
         "compare",
@@ -348,7 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _compare(args)
         else:
             options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
-            outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
+            kinds = [*FORMATS, "map", "bpmn"]
+            outputs = {kind: getattr(args, kind) for kind in kinds if getattr(args, kind)}
             read, extra = analyze_options(args)
             _run(args.log, args.lang, {**options, "tz": args.tz, **read}, outputs, extra)
     except (RpaCandidatesError, _OutputError) as error:
