@@ -30,6 +30,7 @@ def _used_keys() -> set[str]:
         for group in _SECTIONS.findall(text):  # t("section." ~ key) over a literal list
             keys |= {f"section.{k}" for k in re.findall(r'"([a-z_]+)"', group)}
     keys |= {f"handling_source.{s}" for s in HANDLING_SOURCES}
+    keys |= {f"source_code.{s}" for s in HANDLING_SOURCES}
     keys |= {f"assumption.{k}" for k in KEY_ASSUMPTIONS}
     keys |= {f"formula.{k}.{part}" for k in FORMULAS for part in ("title", "text")}
     keys |= {f"col.{k}" for k in [*CANDIDATE_FORMATS, *ROUTINE_FORMATS]}

@@ -220,6 +220,7 @@ def test_excel_is_inert_and_matches(result, outputs):
     assert wb.sheetnames == [
         "Übersicht",
         "Kandidaten",
+        "Entscheidung",
         "Routinen",
         "Annahmen",
         "Datenqualität",

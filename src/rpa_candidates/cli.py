@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .cli_options import analyze_options
 from .core.errors import DataQualityWarning, RpaCandidatesError
 
 if TYPE_CHECKING:
@@ -120,6 +121,15 @@ def _write(
                 result.to_excel(path, lang=lang, **extra)
             elif kind == "md":
                 path.write_text(result.to_markdown(lang=lang, **extra), encoding="utf-8")
+            elif kind == "bpmn":
+                result.model.to_bpmn(path)
+            elif kind == "map":
+                values = result.candidates.set_index("activity")["automatability"]
+                options = {"color_by": values.rename("automatability"), "lang": lang}
+                if path.suffix.lower() == ".png":
+                    result.model.to_png(path, **options)
+                else:
+                    result.model.to_svg(path, **options)
             else:
                 result.to_json(path, **extra)
         except OSError as error:
@@ -184,6 +194,7 @@ def _run(
     lang: Literal["de", "en"],
     options: dict,
     outputs: dict[str, Path],
+    analyze_options: dict | None = None,
     what_if_top: int | None = None,
 ) -> list[Path]:
     """Read, analyse, print, write; returns the files written."""
@@ -195,7 +206,7 @@ def _run(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)  # the summary prints them
         log = read_log(path, **options)
-        result = analyze(log, lang=lang)
+        result = analyze(log, lang=lang, **(analyze_options or {}))
     _print_summary(result, repr(log), log.quality.summary(lang=lang), lang)
     simulated = None
     if what_if_top:
@@ -293,6 +304,30 @@ def _parser() -> argparse.ArgumentParser:
         help="simulate the process with a bot on the TOP_K best candidates and add the "
         "section 'Was wäre wenn / What if' to the reports (needs start and end times)",
     )
+    files.add_argument(
+        "--map", type=Path, metavar="FILE", help="process map, .svg or .png (by suffix)"
+    )
+    files.add_argument("--bpmn", type=Path, metavar="FILE", help="discovered model, BPMN 2.0 XML")
+    _add_settings(analyze)
+    compare = commands.add_parser(
+        "compare",
+        help="analyse the same process of several towns and compare them",
+        description="Analyse each log (columns guessed, or given once for all) and write "
+        "the comparison: ranks, differences and the bot shared by the towns.",
+    )
+    compare.add_argument("logs", type=Path, nargs="+", metavar="LOG", help="one log per town")
+    compare.add_argument(
+        "--names", nargs="+", required=True, metavar="NAME", help="one name per log, same order"
+    )
+    for role in _ROLES:
+        compare.add_argument(f"--{role.replace('_', '-')}", dest=role, metavar="COLUMN")
+    compare.add_argument("--tz", default="Europe/Berlin", help="time zone (%(default)s)")
+    compare.add_argument("--lang", choices=["de", "en"], default="de", help="language")
+    compare.add_argument("--html", type=Path, metavar="FILE", help="HTML comparison")
+    compare.add_argument("--md", type=Path, metavar="FILE", help="Markdown comparison")
+    compare.add_argument("--xlsx", type=Path, metavar="FILE", help="Excel comparison")
+    compare.add_argument("--json", type=Path, metavar="FILE", help="JSON comparison")
+    _add_settings(compare)
     demo = commands.add_parser(
         "demo",
         help="run on the bundled sample log and write every report format",
@@ -308,6 +343,62 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--lang", choices=["de", "en"], default="de", help="language (%(default)s)")
     return parser
+
+
+def _add_settings(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("settings (cli_options.py)")
+    group.add_argument("--criteria", type=Path, metavar="FILE.toml", help="own rule criteria")
+    group.add_argument(
+        "--assumptions", type=Path, metavar="FILE.toml", help="own economic assumptions"
+    )
+    group.add_argument(
+        "--standard-times",
+        type=Path,
+        metavar="FILE",
+        help="minutes per activity (TOML, or CSV with columns activity;minutes)",
+    )
+    group.add_argument(
+        "--pseudonym-key-env",
+        metavar="VAR",
+        help="environment variable holding the pseudonymisation key (never the key itself)",
+    )
+
+
+def _compare(args: argparse.Namespace) -> None:
+    from .analysis import analyze
+    from .comparison import compare
+    from .io import read_log
+
+    if len(args.names) != len(args.logs):
+        raise _OutputError(
+            f"--names gives {len(args.names)} names for {len(args.logs)} logs; give one per log."
+        )
+    read, extra = analyze_options(args)
+    columns = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
+    outputs = {k: getattr(args, k) for k in ("html", "md", "xlsx", "json") if getattr(args, k)}
+    for target in outputs.values():
+        _check_writable(target)
+    analyses = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        for path in args.logs:
+            log = read_log(path, **columns, tz=args.tz, **read)
+            analyses.append(analyze(log, lang=args.lang, **extra))
+    result = compare(analyses, args.names)
+    print(repr(result))
+    for kind, path in outputs.items():
+        try:
+            if kind == "html":
+                result.to_html(path, lang=args.lang)
+            elif kind == "xlsx":
+                result.to_excel(path, lang=args.lang)
+            elif kind == "json":
+                result.to_json(path)
+            else:
+                path.write_text(result.to_markdown(lang=args.lang), encoding="utf-8")
+        except OSError as error:
+            raise _OutputError(f"Cannot write {str(path)!r}: {error.strerror or error}.") from error
+        print(f"  {path}")
 
 
 def _demo(out: Path, lang: Literal["de", "en"]) -> None:
@@ -342,13 +433,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             _demo(args.out, args.lang)
+        elif args.command == "compare":
+            _compare(args)
         else:
             options = {key: getattr(args, key) for key in _ROLES if getattr(args, key)}
-            outputs = {kind: getattr(args, kind) for kind in FORMATS if getattr(args, kind)}
+            kinds = [*FORMATS, "map", "bpmn"]
+            outputs = {kind: getattr(args, kind) for kind in kinds if getattr(args, kind)}
             for key in ("date_format", "query", "table", "object_type"):
                 if getattr(args, key):
                     options[key] = getattr(args, key)
-            _run(args.log, args.lang, {**options, "tz": args.tz}, outputs, args.what_if)
+            read, extra = analyze_options(args)
+            _run(
+                args.log,
+                args.lang,
+                {**options, "tz": args.tz, **read},
+                outputs,
+                extra,
+                what_if_top=args.what_if,
+            )
     except (RpaCandidatesError, _OutputError) as error:
         print(f"rpa-candidates: {error}", file=sys.stderr)
         return 3

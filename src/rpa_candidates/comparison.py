@@ -61,6 +61,18 @@ class Comparison(ComparisonResult):
 
         return render_comparison_markdown(self, lang=lang)
 
+    def to_excel(self, path: str | Path, lang: Literal["de", "en"] = "de") -> Path:
+        """The comparison as an Excel workbook (shared bot, towns, differences)."""
+        from .report.comparison_out import write_comparison_excel
+
+        return write_comparison_excel(self, path, lang=lang)
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """The comparison as deterministic JSON (written to ``path`` if given)."""
+        from .report.comparison_out import render_comparison_json
+
+        return render_comparison_json(self, path)
+
 
 def compare(
     analyses: Sequence[Analysis],

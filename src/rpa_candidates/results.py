@@ -193,6 +193,20 @@ class AnalysisResult:
 
         return load_settings()
 
+    def break_even(self) -> pd.DataFrame:
+        """Break-even volume and shared-bot payback per candidate and routine
+        (:func:`rpa_candidates.relief.breakeven.break_even`)."""
+        from .relief.breakeven import break_even
+
+        return break_even(self.candidates, self.routines, self.assumptions)
+
+    @staticmethod
+    def shared_bot_towns() -> list[int]:
+        """The numbers of towns the shared-bot scenario shows (``data/rates.toml``)."""
+        from .relief.breakeven import shared_bot_towns
+
+        return shared_bot_towns()
+
     @staticmethod
     def indicator_catalog() -> list[dict[str, Any]]:
         """The rows of ``rc.features.CATALOG`` (name, formula, unit, direction, source)."""
@@ -266,5 +280,5 @@ class ComparisonResult:
         return (
             "<div><table><caption style='text-align:left'><strong>Comparison</strong>"
             f"</caption>{head}</table>{shared}<small>see .wide, .differences, .shared; "
-            ".to_html(path), .to_markdown()</small></div>"
+            ".to_html(path), .to_markdown(), .to_excel(path), .to_json()</small></div>"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -45,7 +46,7 @@ class ProcessModel:
         ``(net, initial_marking, final_marking)``.
     bpmn : pm4py.objects.bpmn.obj.BPMN
     fitness : dict
-        Token-based replay fitness, see :func:`discover`.
+        Fitness and how it was measured (``method``, ``stopped_by``), see :func:`discover`.
     noise : float
         The noise threshold used.
     miner : {"IM", "IMf", "IMd"}
@@ -74,12 +75,18 @@ class ProcessModel:
         cmap: str = "YlGn",
         top_edges: int | None = None,
         lang: Literal["de", "en"] = "de",
+        max_activities: int | Literal["default"] | None = "default",
+        max_rows: int | Literal["default"] | None = "default",
     ) -> matplotlib.figure.Figure:
-        """Draw the process map with matplotlib (no Graphviz needed).
+        """Draw the process map with matplotlib (no Graphviz needed), readable on A4.
 
-        Activities are boxes laid out left to right in layers (longest path from the start
+        Activities are boxes laid out top to bottom in layers (longest path from the start
         activities after removing the back edges of a depth-first search); each edge is
-        an arrow whose width grows with its frequency, labelled with the frequency.
+        an arrow whose width grows with its frequency, labelled with the frequency where
+        the label has room. Every text is 7 pt and the figure is 7.0 in wide, so printed
+        on A4 it keeps that size; beyond ``max_activities`` or ``max_rows`` only the most
+        frequent activities are drawn and the figure says how many are left out
+        (:mod:`rpa_candidates.mining.processmap_draw`, ``data/processmap.toml``).
 
         Parameters
         ----------
@@ -89,18 +96,58 @@ class ProcessModel:
         cmap : str, default="YlGn"
             A matplotlib colormap name.
         top_edges : int, default=None
-            Draw only the ``top_edges`` most frequent edges (all when None).
+            Draw only the ``top_edges`` most frequent edges among the drawn activities
+            (None: each activity's strongest in- and outgoing edge, then the most
+            frequent others, at most 1.5 per activity).
         lang : {"de", "en"}, default="de"
             Language of the labels.
+        max_activities : int or None, default="default"
+            At most this many activities, the most frequent (``"default"``: 30 from
+            ``data/processmap.toml``; None: all).
+        max_rows : int or None, default="default"
+            Fewer activities while the layout needs more rows (``"default"``: 12, one
+            A4 page; None: no limit).
 
         Returns
         -------
         matplotlib.figure.Figure
-            One patch per activity (``ax.patches``, ``gid="activity:<name>"``).
+            One patch per drawn activity (``ax.patches``, ``gid="activity:<name>"``);
+            ``fig.rc_map`` is the :class:`~rpa_candidates.mining.processmap_draw.MapSelection`
+            drawn (activities, edges, ``hidden`` activities).
         """
         from .processmap import draw_figure
 
-        return draw_figure(self, color_by=color_by, cmap=cmap, top_edges=top_edges, lang=lang)
+        return draw_figure(
+            self,
+            color_by=color_by,
+            cmap=cmap,
+            top_edges=top_edges,
+            lang=lang,
+            max_activities=max_activities,
+            max_rows=max_rows,
+        )
+
+    def to_png(self, path: str | Path, *, dpi: int = 200, **options: Any) -> Path:
+        """Save the process map (:meth:`figure`, same keyword options) as a PNG file.
+
+        Returns the path written.
+        """
+        from .processmap_export import figure_png
+
+        return figure_png(self.figure(**options), path, dpi=dpi)
+
+    def to_bpmn(self, path: str | Path) -> Path:
+        """Write the discovered BPMN model (:attr:`bpmn`) as BPMN 2.0 XML with a diagram.
+
+        pm4py's writer (``pm4py.write_bpmn``, with its layout) produces the file; it
+        opens in bpmn.io and the Camunda Modeler, and it validates against the OMG
+        BPMN 2.0 schema (``tests/test_processmap_export.py``).
+
+        Returns the path written.
+        """
+        from .processmap_export import write_bpmn
+
+        return write_bpmn(self.bpmn, path)
 
     def to_dot(
         self,
@@ -109,14 +156,22 @@ class ProcessModel:
         cmap: str = "YlGn",
         top_edges: int | None = None,
         lang: Literal["de", "en"] = "de",
+        max_activities: int | Literal["default"] | None = "default",
     ) -> str:
-        """The process map as Graphviz DOT source (activity names escaped).
+        """The process map as Graphviz DOT source, top to bottom (activity names escaped).
 
         Parameters are those of :meth:`figure`.
         """
         from .processmap import to_dot
 
-        return to_dot(self, color_by=color_by, cmap=cmap, top_edges=top_edges, lang=lang)
+        return to_dot(
+            self,
+            color_by=color_by,
+            cmap=cmap,
+            top_edges=top_edges,
+            lang=lang,
+            max_activities=max_activities,
+        )
 
     def to_svg(
         self,
@@ -126,6 +181,7 @@ class ProcessModel:
         cmap: str = "YlGn",
         top_edges: int | None = None,
         lang: Literal["de", "en"] = "de",
+        max_activities: int | Literal["default"] | None = "default",
     ) -> str:
         """The process map as SVG, written to ``path`` when given.
 
@@ -138,7 +194,7 @@ class ProcessModel:
         ----------
         path : str or path-like, default=None
             File to write (UTF-8).
-        color_by, cmap, top_edges, lang
+        color_by, cmap, top_edges, lang, max_activities
             As in :meth:`figure`.
 
         Returns
@@ -148,7 +204,15 @@ class ProcessModel:
         """
         from .processmap import to_svg
 
-        return to_svg(self, path, color_by=color_by, cmap=cmap, top_edges=top_edges, lang=lang)
+        return to_svg(
+            self,
+            path,
+            color_by=color_by,
+            cmap=cmap,
+            top_edges=top_edges,
+            lang=lang,
+            max_activities=max_activities,
+        )
 
     def __repr__(self) -> str:
         fit = self.fitness.get("log_fitness", float("nan"))
@@ -156,7 +220,7 @@ class ProcessModel:
             f"ProcessModel({len(self.activities)} activities, {len(self.dfg)} edges, "
             f"{len(self.variants):,} variants of {self.n_cases:,} cases, "
             f"{self.miner} noise={self.noise:g}, fitness={fit:.3f}; "
-            "see .figure(), .to_svg(), .dfg, .variants)"
+            "see .figure(), .to_svg(), .to_bpmn(), .dfg, .variants)"
         )
 
     def _repr_html_(self) -> str:

@@ -72,6 +72,13 @@ class Assumptions:
         Licence share, operation and maintenance per automated step and year.
     bot_build_cost_eur : float, default=15000
         Building one bot for one step.
+    payback_horizon_months : float, default=24
+        Decision horizon: the break-even volume is the one at which a bot pays back
+        within it (:mod:`rpa_candidates.breakeven`).
+    shared_bot_overhead_eur_per_year : float, default=1000
+        Yearly coordination cost of a shared bot per additional town.
+    shared_bot_onboarding_eur : float, default=3000
+        One-off cost of adapting a shared bot to each additional town.
     bootstrap_resamples : int, default=400
         Case resamples for the interval, at least 200.
     bootstrap_groups : int, default=4096
@@ -114,6 +121,15 @@ class Assumptions:
         default_factory=lambda: _default("bot_run_cost_eur_per_year")
     )
     bot_build_cost_eur: float = field(default_factory=lambda: _default("bot_build_cost_eur"))
+    payback_horizon_months: float = field(
+        default_factory=lambda: _default("payback_horizon_months")
+    )
+    shared_bot_overhead_eur_per_year: float = field(
+        default_factory=lambda: _default("shared_bot_overhead_eur_per_year")
+    )
+    shared_bot_onboarding_eur: float = field(
+        default_factory=lambda: _default("shared_bot_onboarding_eur")
+    )
     bootstrap_resamples: int = field(default_factory=lambda: int(_default("bootstrap_resamples")))
     bootstrap_groups: int = field(default_factory=lambda: int(_default("bootstrap_groups")))
     confidence: float = field(default_factory=lambda: _default("confidence"))
@@ -134,8 +150,14 @@ class Assumptions:
             number(name, 0, open_low=True)
         for name in ("workplace_cost_eur", "overhead_share"):
             number(name, 0)
-        for name in ("bot_run_cost_eur_per_year", "bot_build_cost_eur"):
+        for name in (
+            "bot_run_cost_eur_per_year",
+            "bot_build_cost_eur",
+            "shared_bot_overhead_eur_per_year",
+            "shared_bot_onboarding_eur",
+        ):
             number(name, 0)
+        number("payback_horizon_months", 0, open_low=True)
         number("bot_success_rate", 0, 1)
         number("bot_handling_seconds", 0)
         number("confidence", 0, 1, open_low=True)

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from ..core._data import load_toml
 from ..core.errors import RenderingWarning
+from .chart_labels import numbered_note, place_labels
 from .i18n import Formatter
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _short(name: str, width: int = 28) -> str:
     """One line of at most ``width`` characters."""
-    text = " ".join(str(name).split())
+    text = " ".join(_XML_ILLEGAL.sub("", str(name)).split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -71,8 +72,8 @@ def quick_wins_figure(candidates: pd.DataFrame, lang: Literal["de", "en"] = "de"
     from matplotlib.figure import Figure
 
     f = Formatter(lang)
-    fig = Figure(figsize=(7.5, 5.0), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(7.0, 4.4))
+    ax = fig.add_axes((0.1, 0.17, 0.87, 0.75))  # fixed, so the label extents hold
     frame = candidates.copy()
     frame["y"] = frame["relief_hours_per_year"].fillna(0.0)
     volume = frame["events_per_year"].fillna(0.0).to_numpy(float)
@@ -112,22 +113,26 @@ def quick_wins_figure(candidates: pd.DataFrame, lang: Literal["de", "en"] = "de"
         fontsize=8,
         color=_ORANGE,
     )
-    labelled = frame[~done].sort_values("expected_relief_hours", ascending=False).head(MAX_LABELS)
-    for row in labelled.itertuples():
-        ax.annotate(
-            _short(row.activity),
-            (row.automatability, row.y),
-            fontsize=7,
-            xytext=(4, 4),
-            textcoords="offset points",
-        )
     ax.xaxis.set_major_formatter(_axis_formatter(f, 1))
     ax.yaxis.set_major_formatter(_axis_formatter(f))
     ax.set_xlabel(f.t("col.automatability"))
     ax.set_ylabel(f.t("chart.relief_hours"))
     ax.set_title(f.t("chart.quick_wins_title"), loc="left", fontsize=10)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    legend = ax.legend(loc="upper left", fontsize=8, frameon=False, markerscale=0.5)
     ax.grid(alpha=0.25)
+    ax.tick_params(labelsize=8)
+    labelled = frame[~done].sort_values("expected_relief_hours", ascending=False).head(MAX_LABELS)
+    zone = [t for t in ax.texts if t.get_text() == f.t("chart.quick_wins_zone")]
+    numbered = place_labels(
+        ax,
+        list(zip(labelled["automatability"], labelled["y"], strict=True)),
+        [_short(a) for a in labelled["activity"]],
+        fontsize=7,
+        obstacles=[legend, *zone],
+    )
+    if numbered:
+        fig.text(0.01, 0.01, numbered_note(numbered), fontsize=7, ha="left", va="bottom",
+                 wrap=True)  # fmt: skip
     return fig
 
 
@@ -142,26 +147,28 @@ def pareto_figure(candidates: pd.DataFrame, lang: Literal["de", "en"] = "de") ->
     frame = frame.sort_values(["relief_hours_per_year", "activity"], ascending=[False, True])
     total = float(frame["relief_hours_per_year"].sum())
     shown = frame.head(MAX_BARS)
-    fig = Figure(figsize=(7.5, 4.6), layout="constrained")
+    # horizontal bars, largest on top: one 7 pt name per row, so names cannot overlap
+    fig = Figure(figsize=(7.0, 1.3 + 0.19 * max(len(shown), 3)), layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(f.t("chart.pareto_title"), loc="left", fontsize=10)
     if not len(shown):
         ax.text(0.5, 0.5, f.t("chart.no_relief"), ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return fig
-    x = np.arange(len(shown))
-    ax.bar(x, shown["relief_hours_per_year"], color=_BLUE)
-    ax.set_xticks(
-        x, [_short(a, 24) for a in shown["activity"]], rotation=40, ha="right", fontsize=7
-    )
-    ax.yaxis.set_major_formatter(_axis_formatter(f))
-    ax.set_ylabel(f.t("chart.relief_hours"))
-    share = ax.twinx()
-    share.plot(x, shown["relief_hours_per_year"].cumsum() / total, color=_ORANGE, marker="o", ms=3)
-    share.set_ylim(0, 1.05)
-    share.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f.pct(v)))
-    share.set_ylabel(f.t("chart.cumulative_share"))
-    ax.grid(axis="y", alpha=0.25)
+    y = np.arange(len(shown))
+    ax.barh(y, shown["relief_hours_per_year"], color=_BLUE, height=0.7)
+    ax.set_yticks(y, [_short(a, 34) for a in shown["activity"]], fontsize=7)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_axis_formatter(f))
+    ax.set_xlabel(f.t("chart.relief_hours"), fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    share = ax.twiny()
+    share.plot(shown["relief_hours_per_year"].cumsum() / total, y, color=_ORANGE, marker="o", ms=3)
+    share.set_xlim(0, 1.05)
+    share.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f.pct(v)))
+    share.set_xlabel(f.t("chart.cumulative_share"), fontsize=8)
+    share.tick_params(axis="x", labelsize=7)
+    ax.grid(axis="x", alpha=0.25)
     return fig
 
 

@@ -124,6 +124,9 @@ def _rows(analysis: Analysis, f: Formatter, reasons: dict[str, Any] | None) -> l
         row["handling_source_text"] = (
             f.t(f"handling_source.{source}") if source in HANDLING_SOURCES else f.t("common.none")
         )
+        row["handling_source_code"] = (
+            f.t(f"source_code.{source}") if source in HANDLING_SOURCES else None
+        )
         for note in notes.columns:
             value = notes.loc[name, note] if name in notes.index else None
             row[note] = plain(value) if isinstance(value, str) else None
@@ -167,10 +170,18 @@ def _key_assumptions(analysis: Analysis, f: Formatter) -> list[dict[str, Any]]:
                 "label": f.t(f"assumption.{key}", **extra),
                 "value": shown,
                 "source": plain(entry.get("source")) if len(entry) else None,
+                "source_short": _shorten(plain(entry.get("source"))) if len(entry) else None,
                 "year": _year(entry.get("year")) if len(entry) else None,
             }
         )
     return out
+
+
+def _shorten(text: Any, width: int = 110) -> str | None:
+    """A source as one short line for the summary (the full text is in the appendix)."""
+    import textwrap
+
+    return textwrap.shorten(str(text), width, placeholder=" …") if text else None
 
 
 def _year(value: Any) -> int | None:
@@ -234,9 +245,12 @@ def build(analysis: Analysis, lang: Literal["de", "en"]) -> dict[str, Any]:
         ``handling_source_text`` and the notes in ``lang``), ``top`` (the first
         :data:`N_TOP` open candidates with relief), ``key_assumptions``, ``routines``,
         ``plausibility`` (:func:`rpa_candidates.report.plausibility.section`),
-        ``quality``, ``reasons_translated`` (False when the reasons stay in the analysis's
-        language), ``confidence``.
+        ``decision`` (:func:`rpa_candidates.report.decision.decision`: break-even and
+        shared-bot figures, also added to each row and routine), ``handling_codes``,
+        ``quality``, ``reasons_translated`` (False when the reasons stay in the
+        analysis's language), ``confidence``.
     """
+    from .decision import decision
     from .methodology import methodology
     from .plausibility import section
 
@@ -244,6 +258,8 @@ def build(analysis: Analysis, lang: Literal["de", "en"]) -> dict[str, Any]:
     default = uses_default_criteria(analysis)
     reasons = localized_reasons(analysis, lang, default)
     rows = _rows(analysis, f, reasons)
+    routines = _routines(analysis)
+    scenario = decision(analysis, rows, routines, f)
     return {
         "lang": lang,
         "log": {k: plain(v) for k, v in analysis.log_summary.items()},
@@ -251,7 +267,13 @@ def build(analysis: Analysis, lang: Literal["de", "en"]) -> dict[str, Any]:
         "rows": rows,
         "top": _top(rows),
         "key_assumptions": _key_assumptions(analysis, f),
-        "routines": _routines(analysis),
+        "routines": routines,
+        "decision": scenario,
+        "handling_codes": [
+            {"code": f.t(f"source_code.{s}"), "text": f.t(f"handling_source.{s}")}
+            for s in HANDLING_SOURCES
+            if any(r.get("handling_source") == s for r in rows)
+        ],
         "quality": _quality(analysis, f),
         "reasons_translated": reasons is not None,
         "confidence": analysis.assumptions.confidence,

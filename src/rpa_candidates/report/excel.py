@@ -1,9 +1,9 @@
 """The report as an Excel workbook (openpyxl): one sheet per table, real number formats.
 
-Sheets: summary, candidates, routines, assumptions, data quality, methodology. Every
-sheet has a frozen, bold header row and an auto-filter; numbers are stored as numbers
-with formats for hours, euros, percent and FTE (Excel shows them with the reader's
-locale separators).
+Sheets: summary, candidates, decision (break-even and shared bot), routines, assumptions,
+data quality, methodology. Every sheet has a frozen, bold header row and an auto-filter;
+numbers are stored as numbers with formats for hours, euros, percent and FTE (Excel shows
+them with the reader's locale separators).
 
 **No formulas.** Every text cell passes :func:`neutralise`: a text beginning with ``=``,
 ``+``, ``-``, ``@``, a tab, CR or LF (after optional spaces), or their full-width forms
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .content import build, plain
+from .decision_render import decision_rows
 from .i18n import Formatter, check_lang
 
 if TYPE_CHECKING:
@@ -70,6 +71,10 @@ CANDIDATE_FORMATS = {
     "relief_eur_full_cost_per_year": "eur",
     "payback_months": "months",
     "payback_note": "text",
+    "break_even_executions_per_year": "count",
+    "volume_factor": "score",
+    "towns_needed": "int",
+    "payback_months_towns_needed": "months",
     "unknown_reason": "text",
     "relief_note": "text",
     "annualisation_note": "text",
@@ -88,6 +93,11 @@ ROUTINE_FORMATS = {
     "relief_hours_high": "hours",
     "relief_fte": "fte",
     "relief_eur_per_year": "eur",
+    "payback_months": "months",
+    "break_even_executions_per_year": "count",
+    "volume_factor": "score",
+    "towns_needed": "int",
+    "payback_months_towns_needed": "months",
 }
 
 
@@ -213,6 +223,19 @@ def write_excel(
         [CANDIDATE_FORMATS[k] for k in names],
         f,
     )
+
+    header, rows = decision_rows(c, f)
+    ws = _sheet(
+        wb,
+        t("xlsx.sheet_decision"),
+        header,
+        rows,
+        ["text", "count", "count", "score", *["months"] * len(c["decision"]["towns"]), "int"],
+        f,
+    )
+    end = len(rows) + 3
+    for i, line in enumerate([*c["decision"]["sentences"], c["decision"]["scenario"]]):
+        ws.cell(end + i, 1, _cell(line, f))
 
     names = list(ROUTINE_FORMATS)
     _sheet(

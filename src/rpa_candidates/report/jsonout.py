@@ -5,7 +5,10 @@ Top-level keys (sorted): ``assumptions`` (rows of ``Assumptions.sources()``), ``
 reasons in the analysis's language), ``format`` (name and version of this layout),
 ``log`` (``Analysis.log_summary``), ``plausibility`` (the capacity checks, the steps left
 out of the totals and the timestamp resolution; :mod:`rpa_candidates.report.plausibility`),
-``quality`` (``DataQuality.to_dict()``), ``routines`` and ``totals`` (reliable steps only).
+``quality`` (``DataQuality.to_dict()``), ``routines``, ``totals`` (reliable steps only),
+``break_even`` (one object per candidate and routine, the columns of
+:func:`rpa_candidates.relief.breakeven.break_even`) and ``shared_bot`` (the scenario's
+numbers of towns, horizon and bot costs).
 
 Deterministic: keys sorted, two-space indent, UTF-8, floats rounded to
 :data:`FLOAT_DIGITS` decimals (``-0.0`` written as ``0.0``), NaN and ±inf written as
@@ -57,6 +60,8 @@ def payload(analysis: Analysis, what_if: Any = None) -> dict[str, Any]:
         from .whatif import json_part
 
         extra["what_if"] = json_part(what_if)
+
+    a = analysis.assumptions
     return _clean(
         {
             **extra,
@@ -73,6 +78,15 @@ def payload(analysis: Analysis, what_if: Any = None) -> dict[str, Any]:
             "routines": analysis.routines.to_dict("records"),
             "totals": analysis.totals(),
             "plausibility": plausibility_payload(analysis),
+            "break_even": analysis.break_even().to_dict("records"),
+            "shared_bot": {
+                "towns": analysis.shared_bot_towns(),
+                "payback_horizon_months": a.payback_horizon_months,
+                "bot_build_cost_eur": a.bot_build_cost_eur,
+                "bot_run_cost_eur_per_year": a.bot_run_cost_eur_per_year,
+                "shared_bot_onboarding_eur": a.shared_bot_onboarding_eur,
+                "shared_bot_overhead_eur_per_year": a.shared_bot_overhead_eur_per_year,
+            },
         }
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from .content import build
+from .decision_render import decision_markdown
 from .i18n import Formatter, check_lang
 from .mdtable import _table, md_escape
 
@@ -60,6 +61,7 @@ def _summary(c: dict[str, Any], f: Formatter) -> list[str]:
         )
     if not c["top"]:
         out.append(md_escape(t("summary.no_candidates")))
+    out += ["", *decision_markdown(c, f, _table, md_escape)]
     out += ["", f"### {t('summary.assumptions')}", ""]
     for a in c["key_assumptions"]:
         year = f", {a['year']}" if a["year"] else ""
@@ -90,7 +92,7 @@ def _candidates(c: dict[str, Any], f: Formatter) -> list[str]:
             "relief_eur_per_year",
             "payback_months",
         )
-    ]
+    ] + [t("abbr.break_even")]
     rows = []
     for r in c["rows"]:
         name = md_escape(r["activity"])
@@ -116,6 +118,7 @@ def _candidates(c: dict[str, Any], f: Formatter) -> list[str]:
                 f.fte(r["relief_fte"]),
                 f.eur(r["relief_eur_per_year"]),
                 payback,
+                f.num(r["break_even_executions_per_year"]),
             ]
         )
     return [
@@ -123,7 +126,7 @@ def _candidates(c: dict[str, Any], f: Formatter) -> list[str]:
         "",
         md_escape(t("candidates.intro")),
         "",
-        _table(header, rows, {0, 2, 3, 4, 6, 7, 8, 9, 10}),
+        _table(header, rows, {0, 2, 3, 4, 6, 7, 8, 9, 10, 11}),
     ]
 
 
@@ -187,6 +190,8 @@ def _rest(c: dict[str, Any], f: Formatter) -> list[str]:
                     t("col.relief_hours_per_year"),
                     t("col.interval"),
                     t("col.relief_eur_per_year"),
+                    t("col.payback_months"),
+                    t("abbr.break_even"),
                 ],
                 [
                     [
@@ -195,10 +200,12 @@ def _rest(c: dict[str, Any], f: Formatter) -> list[str]:
                         f.hours(r["relief_hours_per_year"]),
                         f.interval(r["relief_hours_low"], r["relief_hours_high"]),
                         f.eur(r["relief_eur_per_year"]),
+                        f.num(r["payback_months"], 1),
+                        f.num(r["break_even_executions_per_year"]),
                     ]
                     for r in c["routines"]
                 ],
-                {0, 2, 3, 4},
+                {0, 2, 3, 4, 5, 6},
             )
         )
     else:

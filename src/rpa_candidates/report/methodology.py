@@ -41,6 +41,9 @@ FORMULAS = {
     "fte": "relief_fte = relief_hours_per_year / hours_per_fte",
     "eur": "relief_eur_per_year = relief_hours_per_year · r  (full cost: r · (1 + o) + W / h_KGSt)",
     "payback": "payback_months = C_build / (relief_eur_per_year / 12 − C_run / 12)",
+    "break_even": "N* = (C_run + 12 · C_build / H) / e,  e = relief_eur_per_year / n_per_year",
+    "shared_bot": "P_k = (C_build + (k − 1) · O_on) / ((k · E − C_run − (k − 1) · O_run) / 12); "
+    "k* = min k with P_k ≤ H",
     "ranking": "expected_relief_hours = relief_hours_per_year · automatability (descending)",
     "routine": "follow(a, b) = dfg(a, b) / n_a > s  and  precede(a, b) = dfg(a, b) / n_b > s",
 }
