@@ -324,7 +324,7 @@ def _many_activities_report(folder: Path) -> Path:
     sys.path.insert(0, str(Path(__file__).parent))
     from _layout import many_activities_log
 
-    from rpa_candidates import mining
+    from rpa_candidates.mining import discovery as mining
 
     saved = mining.MAX_REPLAY_CHECKS
     mining.MAX_REPLAY_CHECKS = 20_000  # the replay of 150 activities is not tested here

@@ -10,11 +10,10 @@ from pathlib import Path
 import matplotlib.figure
 import pandas as pd
 import pytest
-from rpa_candidates.mining.discovery.discovery import ProcessModel, discover
 
 import rpa_candidates as rc
 from rpa_candidates.core._pm4py import pm4py_module
-from rpa_candidates.mining import discovery, processmap
+from rpa_candidates.mining import ProcessModel, discover, discovery, processmap
 
 NASTY = '<script>"x"&'
 

@@ -11,7 +11,7 @@ import pytest
 from _layout import many_activities_log, overlaps, text_extents
 
 import rpa_candidates as rc
-from rpa_candidates import mining
+from rpa_candidates.mining import discovery as mining
 from rpa_candidates.mining.processmap_draw import map_defaults
 
 #: A4 portrait minus the report's 12 mm side margins, and the 245 mm the print CSS allows.
