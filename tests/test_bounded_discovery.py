@@ -90,3 +90,23 @@ def test_budget_entries_carry_their_source():
     }
     for name, entry in table.items():
         assert {"value", "unit", "source", "year", "verify"} <= set(entry), name
+
+
+def test_the_report_states_how_the_fitness_was_measured(monkeypatch):
+    import json
+    import warnings
+
+    log = rc.read_log(rc.synth.simulate("gewerbeanmeldung", n_cases=150, seed=4).events)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.DataQualityWarning)
+        replayed = rc.analyze(log)
+        monkeypatch.setattr(discovery, "MAX_REPLAY_TRANSITIONS", 0)
+        footprints = rc.analyze(log)
+    total = len(replayed.model.variants)
+    de = replayed.to_markdown(lang="de")
+    assert f"Token-Replay von {total} der {total} Varianten" in de
+    assert "alle Varianten" in de
+    en = footprints.to_markdown(lang="en")
+    assert "footprint fitness on the directly-follows graph" in en
+    assert 'id="fitness-note"' in footprints.to_html(lang="en")
+    assert json.loads(footprints.to_json())["fitness"]["method"] == "footprints"

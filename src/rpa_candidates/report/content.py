@@ -279,4 +279,23 @@ def build(analysis: Analysis, lang: Literal["de", "en"]) -> dict[str, Any]:
         "confidence": analysis.assumptions.confidence,
         "methodology": methodology(analysis, f, default),
         "plausibility": section(analysis, f),
+        "fitness_note": fitness_note(analysis.model.fitness, f),
     }
+
+
+def fitness_note(fitness: dict[str, Any], f: Formatter) -> str:
+    """One sentence on the process model's fitness and how it was measured: token replay
+    of how many variants and cases (and which budget cut it), or the footprint fitness on
+    the DFG (``ProcessModel.fitness``, budgets in ``data/mining.toml``)."""
+    value = f.num(fitness.get("log_fitness"), 3)
+    if fitness.get("method") == "footprints":
+        return f.t("fitness.footprints", fitness=value)
+    cut = fitness.get("stopped_by")
+    return f.t(
+        "fitness.replay",
+        fitness=value,
+        replayed=f.num(fitness.get("variants_replayed", 0)),
+        total=f.num(fitness.get("variants_total", 0)),
+        coverage=f.pct(fitness.get("case_coverage")),
+        cut=f.t(f"fitness.cut_{cut}") if cut else f.t("fitness.cut_none"),
+    )

@@ -78,6 +78,7 @@ def payload(analysis: Analysis, what_if: Any = None) -> dict[str, Any]:
             "routines": analysis.routines.to_dict("records"),
             "totals": analysis.totals(),
             "plausibility": plausibility_payload(analysis),
+            "fitness": dict(analysis.model.fitness),
             "break_even": analysis.break_even().to_dict("records"),
             "shared_bot": {
                 "towns": analysis.shared_bot_towns(),

@@ -290,6 +290,7 @@ def render_markdown(
     from .plausibility import markdown as plausibility_markdown
 
     parts = head + _summary(c, f) + [""] + _candidates(c, f) + [""] + _cards(c, f) + [""]
+    parts += [md_escape(c["fitness_note"]), ""]
     parts += plausibility_markdown(c["plausibility"], f)
     if what_if is not None:
         from .whatif import markdown_section
