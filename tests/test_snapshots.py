@@ -2,7 +2,9 @@
 
 The records are ``tests/snapshots/<log>.json``, written by ``scripts/json_snapshots.py
 write``; a change that is meant to alter the figures regenerates them, and says why in its
-commit message. Floats are compared within 1e-9 relative (the JSON rounds to 6 decimals).
+commit message. Floats are compared within 1e-9 relative or 2e-6 absolute: the JSON rounds to 6
+decimals, and a sum whose order follows tied variant counts can land on either side of a
+rounding boundary (seen once: fitness 0.982077 vs 0.982076).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def _same(expected, actual, path="$"):
     if isinstance(expected, float) or isinstance(actual, float):
         assert isinstance(actual, int | float), path
         assert isinstance(expected, int | float), path
-        assert math.isclose(expected, actual, rel_tol=1e-9, abs_tol=1e-6), (
+        assert math.isclose(expected, actual, rel_tol=1e-9, abs_tol=2e-6), (
             f"{path}: {expected!r} != {actual!r}"
         )
     elif isinstance(expected, dict):
