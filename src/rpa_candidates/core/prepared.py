@@ -82,11 +82,7 @@ def prepare(log: EventLog, *, automation: Mapping[str, Any] | None = None) -> Pr
     -------
     PreparedLog
     """
-    if not isinstance(log, EventLog):
-        raise ParameterError(
-            f"Expected an rc.EventLog, got {type(log).__name__!r}; read the data with "
-            "rc.read_log(...) first."
-        )
+    _check_log(log)
     options = dict(automation or {})
     events = engine.prepare_events(log.frame)
     resources = classify_resources(log, events=events, **options)
@@ -115,9 +111,13 @@ def prepared_events(source: EventLog | PreparedLog) -> tuple[EventLog, nw.LazyFr
     (discovery): taken from a :class:`PreparedLog`, else prepared here."""
     if isinstance(source, PreparedLog):
         return source.log, source.events
-    if not isinstance(source, EventLog):
+    _check_log(source)
+    return source, engine.prepare_events(source.frame)
+
+
+def _check_log(log: object) -> None:
+    if not isinstance(log, EventLog):
         raise ParameterError(
-            f"Expected an rc.EventLog, got {type(source).__name__!r}; read the data with "
+            f"Expected an rc.EventLog, got {type(log).__name__!r}; read the data with "
             "rc.read_log(...) first."
         )
-    return source, engine.prepare_events(source.frame)

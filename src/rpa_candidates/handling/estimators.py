@@ -14,7 +14,7 @@ Estimators written once as narwhals expressions over
   contains the waiting time between the steps and so overstates handling time;
 * ``given``: standard minutes from the user (e.g. :func:`standard_times`), which win;
 * ``unknown``: the activity's stamps (or the log's) are dates without a time of day
-  (:mod:`rpa_candidates.resolution`): no handling time from timestamps at all;
+  (:mod:`rpa_candidates.handling.resolution`): no handling time from timestamps at all;
 * ``lifecycle_elapsed``: the activity has starts, but fewer than ``min_credible_span_share``
   of its spans are credible as work (same local day, ``0 ≤ ts − start_ts ≤
   session_hours``): the spans are mostly waiting, no handling time is taken from them.

@@ -51,7 +51,7 @@ class TimingSettings:
         EM stops when the log-likelihood changes by less than this share.
     max_date_only_share : float
         Share of stamps at local 00:00:00 from which an activity (or the log) has dates
-        only (:mod:`rpa_candidates.resolution`).
+        only (:mod:`rpa_candidates.handling.resolution`).
     minute_resolution_share : float
         Share of timed stamps on a whole minute from which they have minute resolution.
     session_hours : float

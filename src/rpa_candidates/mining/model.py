@@ -115,9 +115,9 @@ class ProcessModel:
             ``fig.rc_map`` is the :class:`~rpa_candidates.mining.processmap_draw.MapSelection`
             drawn (activities, edges, ``hidden`` activities).
         """
-        from .processmap import draw_figure
+        from .processmap_draw import draw_top_down
 
-        return draw_figure(
+        return draw_top_down(
             self,
             color_by=color_by,
             cmap=cmap,

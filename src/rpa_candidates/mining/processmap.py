@@ -1,7 +1,7 @@
 """Drawing a :class:`~rpa_candidates.mining.ProcessModel` as a process map.
 
 The layout is ours, so no Graphviz is needed: activities are placed in layers (drawn
-from top to bottom by :mod:`rpa_candidates.processmap_draw`). A depth-first search from
+from top to bottom by :mod:`rpa_candidates.mining.processmap_draw`). A depth-first search from
 the start activities (most frequent first) marks the edges that close a cycle as *back
 edges*; on the remaining acyclic graph each activity's layer is the length of the longest
 path reaching it, :math:`L(v) = \\max_{u \\to v} L(u) + 1` with :math:`L = 0` for
@@ -36,40 +36,13 @@ from .map_layout import (
 )
 
 if TYPE_CHECKING:
-    import matplotlib.figure
+    pass
 
 
-__all__ = ["draw_figure", "layered_layout", "to_dot", "to_svg"]
+__all__ = ["layered_layout", "to_dot", "to_svg"]
 
 
 DOT_TIMEOUT_SECONDS = 60
-
-
-def draw_figure(
-    model: ProcessModel,
-    *,
-    color_by: Mapping[str, float] | pd.Series | None = None,
-    cmap: str = "YlGn",
-    top_edges: int | None = None,
-    lang: Literal["de", "en"] = "de",
-    max_activities: int | Literal["default"] | None = "default",
-    max_rows: int | Literal["default"] | None = "default",
-) -> matplotlib.figure.Figure:
-    """The process map as a matplotlib figure, top to bottom; see :meth:`ProcessModel.figure`.
-
-    Drawn by :func:`rpa_candidates.processmap_draw.draw_top_down`.
-    """
-    from .processmap_draw import draw_top_down
-
-    return draw_top_down(
-        model,
-        color_by=color_by,
-        cmap=cmap,
-        top_edges=top_edges,
-        lang=lang,
-        max_activities=max_activities,
-        max_rows=max_rows,
-    )
 
 
 def _dot_string(text: str) -> str:
@@ -176,7 +149,9 @@ def to_svg(
     if svg is None:
         import matplotlib as mpl
 
-        fig = draw_figure(model, **options)
+        from .processmap_draw import draw_top_down
+
+        fig = draw_top_down(model, **options)
         buffer = io.StringIO()
         with mpl.rc_context({"svg.fonttype": "none"}):
             fig.savefig(buffer, format="svg", bbox_inches="tight")

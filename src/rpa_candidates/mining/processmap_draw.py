@@ -12,7 +12,7 @@ The figure states how many activities (and activity instances) are not shown.
 outgoing edge, then the most frequent remaining edges, up to :math:`1.5 n` edges for
 :math:`n` activities (``top_edges``: exactly the ``top_edges`` most frequent instead).
 
-**Layout.** The layers of :func:`rpa_candidates.processmap.layered_layout` (longest path
+**Layout.** The layers of :func:`rpa_candidates.mining.processmap.layered_layout` (longest path
 from the start after removing back edges, barycentre ordering) run from top to bottom; a
 layer with more than ``slots_per_row`` activities is wrapped into several rows. When that
 needs more than ``max_rows`` rows, runs of one-activity layers (a chain of steps) fill

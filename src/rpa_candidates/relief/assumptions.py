@@ -74,7 +74,7 @@ class Assumptions:
         Building one bot for one step.
     payback_horizon_months : float, default=24
         Decision horizon: the break-even volume is the one at which a bot pays back
-        within it (:mod:`rpa_candidates.breakeven`).
+        within it (:mod:`rpa_candidates.relief.breakeven`).
     shared_bot_overhead_eur_per_year : float, default=1000
         Yearly coordination cost of a shared bot per additional town.
     shared_bot_onboarding_eur : float, default=3000

@@ -1,7 +1,7 @@
 """The report section "Plausibilitätsprüfung / Plausibility checks", for all four formats.
 
-:func:`section` turns ``Analysis.plausibility`` (:mod:`rpa_candidates.plausibility`) and
-``Analysis.resolution`` (:mod:`rpa_candidates.resolution`) into finished texts in the
+:func:`section` turns ``Analysis.plausibility`` (:mod:`rpa_candidates.relief.plausibility`) and
+``Analysis.resolution`` (:mod:`rpa_candidates.handling.resolution`) into finished texts in the
 report language; the HTML macro ``_plausibility.html.j2``, :func:`markdown` and
 :func:`excel_rows` only lay them out, so every format says the same. The JSON carries the
 raw checks (:func:`payload`).

@@ -201,7 +201,6 @@ def markdown_section(w: WhatIf, lang: str) -> list[str]:
 def excel_sheet(wb: Any, w: WhatIf, f: Formatter, sheet: Any) -> None:
     """Add the sheet "Was wäre wenn" / "What if" with both tables; ``sheet`` writes one
     sheet (:func:`.excel._sheet`)."""
-    _sheet = sheet
 
     sh, sb = _scenario_cells(w, f)
     rh, rb = _role_cells(w, f)
@@ -209,7 +208,7 @@ def excel_sheet(wb: Any, w: WhatIf, f: Formatter, sheet: Any) -> None:
     pad = [""] * width
     body = [[*r, *pad][:width] for r in sb] + [pad] + [[*rh, *pad][:width]]
     body += [[*r, *pad][:width] for r in rb]
-    _sheet(wb, f.t("whatif.title"), [*sh, *pad][:width], body, ["text"] * width, f)
+    sheet(wb, f.t("whatif.title"), [*sh, *pad][:width], body, ["text"] * width, f)
 
 
 def json_part(w: WhatIf) -> dict[str, Any]:
