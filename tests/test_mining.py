@@ -8,12 +8,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import matplotlib.figure
+import numpy as np
 import pandas as pd
 import pytest
 
 import rpa_candidates as rc
 from rpa_candidates.core._pm4py import pm4py_module
-from rpa_candidates.mining import ProcessModel, discover, discovery, processmap
+from rpa_candidates.mining import ProcessModel, _pm4py_discovery, discover, discovery, processmap
+from rpa_candidates.mining.model import fitness_summary
 
 NASTY = '<script>"x"&'
 
@@ -130,6 +132,27 @@ def test_tree_equals_pm4py_imf_on_the_full_log(wohngeld_log, wohngeld) -> None:
     assert str(wohngeld.process_tree) == str(expected)
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["BPI_Challenge_2012.xes.gz", "T_BPIC15_2.xes.gz", "receipt.xes.gz", "running-example.xes.gz"],
+)
+def test_one_pass_variant_dfg_equals_pm4pys(sample_data, name) -> None:
+    """The miner's DFG of a (sub)log, computed in one pass, is pm4py's: same counts, same
+    insertion order of edges, starts and ends; pm4py's own function is back afterwards."""
+    from collections import Counter
+
+    pm4py_module()
+    from pm4py.util.compression import util as comut
+
+    variants = discover(rc.read_log(sample_data / name)).variants
+    uvcl = Counter(dict(zip(variants["variant"], variants["cases"].tolist(), strict=True)))
+    ours, theirs = _pm4py_discovery._dfg_of_variant_log(uvcl), comut.discover_dfg_uvcl(uvcl)
+    assert list(ours.graph.items()) == list(theirs.graph.items())
+    assert list(ours.start_activities.items()) == list(theirs.start_activities.items())
+    assert list(ours.end_activities.items()) == list(theirs.end_activities.items())
+    assert comut.discover_dfg_uvcl is not _pm4py_discovery._dfg_of_variant_log
+
+
 @pytest.mark.parametrize("noise", [0.2, 0.6])
 def test_weighted_variant_fitness_equals_full_token_replay(noise: float) -> None:
     pm4py = pm4py_module()
@@ -165,12 +188,65 @@ def test_replay_check_budget_keeps_the_most_frequent_variants(wohngeld_log, monk
 
 def test_replay_cap_reports_coverage(wohngeld_log, monkeypatch) -> None:
     monkeypatch.setattr(discovery, "MAX_REPLAY_VARIANTS", 3)
+    monkeypatch.setattr(discovery, "REPLAY_SAMPLE_VARIANTS", 0)  # the head only
     model = discover(wohngeld_log)
     top = model.variants["cases"].head(3).sum()
     assert model.fitness["variants_replayed"] == 3
     assert model.fitness["variants_total"] == len(model.variants) > 3
     assert model.fitness["case_coverage"] == pytest.approx(top / model.n_cases)
     assert 0 < model.fitness["log_fitness"] <= 1
+
+
+def test_sampled_replay_estimates_the_full_fitness(monkeypatch) -> None:
+    """Past the variant budget: the most frequent variants and a random sample of the
+    rest, weighted up to all cases. Over seeds the estimate scatters around the full
+    replay's fitness as its standard error says."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for case in range(300):  # a main path with rare detours: many variants, not fitting
+        steps = ["A", "B", "C", "D", "E"]
+        for _ in range(int(rng.integers(0, 3))):
+            steps.insert(int(rng.integers(1, len(steps))), f"X{rng.integers(0, 20)}")
+        if rng.random() < 0.3:
+            steps[1], steps[2] = steps[2], steps[1]
+        for i, step in enumerate(steps):
+            rows.append(
+                (
+                    f"C{case}",
+                    step,
+                    pd.Timestamp("2025-03-03 08:00") + pd.Timedelta(minutes=30 * i + 600 * case),
+                )
+            )
+    log = rc.read_log(pd.DataFrame(rows, columns=["case", "activity", "timestamp"]))
+    full = discover(log, noise=0.2)
+    n_variants = full.fitness["variants_total"]
+    assert full.fitness["stopped_by"] is None
+    assert n_variants == 160  # measured
+    assert full.fitness["log_fitness"] == pytest.approx(0.9324, abs=1e-4)  # IMf drops detours
+    monkeypatch.setattr(discovery, "MAX_REPLAY_VARIANTS", 40)
+    monkeypatch.setattr(discovery, "REPLAY_SAMPLE_VARIANTS", 30)
+    errors, ses = [], []
+    for seed in range(6):
+        fitness = _pm4py_discovery.replay_fitness(
+            full.variants,
+            full.petri_net,
+            max_variants=40,
+            max_checks=10**9,
+            sample=30,
+            seed=seed,
+        )
+        assert fitness["stopped_by"] == "sample"
+        assert fitness["variants_replayed"] == 40
+        assert fitness["variants_sampled"] == 30
+        assert fitness["tail_variants"] == n_variants - 10
+        errors.append(fitness["log_fitness"] - full.fitness["log_fitness"])
+        ses.append(fitness["standard_error"])
+        assert fitness["standard_error"] > 0
+    assert max(abs(e) for e in errors) < 4 * max(ses)
+    assert abs(np.mean(errors)) < 2 * np.mean(ses)
+    sampled = discover(log, noise=0.2)  # the budget of the discovery: seed 0
+    assert sampled.fitness["variants_sampled"] == 30
+    assert "random sample of 30" in fitness_summary(sampled.fitness)
 
 
 def test_many_variants_fall_back_to_imd_on_the_dfg(wohngeld_log, monkeypatch) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "MAX_REPLAY_TRANSITIONS",
     "MAX_REPLAY_VARIANTS",
     "MAX_VARIANT_MINER_WORK",
+    "REPLAY_SAMPLE_VARIANTS",
     "discover",
 ]
 
@@ -52,8 +53,12 @@ _BUDGET = {k: v["value"] for k, v in load_toml("mining.toml").items()}
 MAX_MINING_VARIANTS = int(_BUDGET["max_mining_variants"])
 #: ... and beyond this work estimate of IMf, ``A² · Σ_v |v|`` (:func:`miner_work`).
 MAX_VARIANT_MINER_WORK = float(_BUDGET["max_variant_miner_work"])
-#: Token-based replay replays at most this many variants, the most frequent first.
+#: Token-based replay replays at most this many variants: all of them when the log has no
+#: more, else the most frequent and a random sample of the rest (REPLAY_SAMPLE_VARIANTS).
 MAX_REPLAY_VARIANTS = int(_BUDGET["max_replay_variants"])
+#: ... of which this many are a seeded random sample of the variants beyond the most
+#: frequent, weighted up to all cases (Horvitz-Thompson; ``fitness["standard_error"]``).
+REPLAY_SAMPLE_VARIANTS = int(_BUDGET["replay_sample_variants"])
 #: ... and at most this many transition checks: pm4py's token replay tests every
 #: transition of the net at every replayed event, so a variant costs its length times the
 #: net's transitions (≈ 2 µs a check: 10 M ≈ 20 s). The real sample logs need at most
@@ -83,11 +88,13 @@ def discover(log: EventLog | PreparedLog, *, noise: float = 0.2) -> ProcessModel
       ``noise == 0``) on the variant log; IMd on the DFG past
       :data:`MAX_MINING_VARIANTS` variants or a work estimate
       :math:`A^2 \\sum_v |v|` above :data:`MAX_VARIANT_MINER_WORK` (an unstructured log);
-    * fitness: token-based replay of each variant once (at most
-      :data:`MAX_REPLAY_VARIANTS`, :data:`MAX_REPLAY_CHECKS` and
-      :data:`MAX_REPLAY_SECONDS`, the most frequent first), weighted by its cases
-      :math:`c_v`; for a net of more than :data:`MAX_REPLAY_TRANSITIONS` transitions the
-      footprint fitness on the DFG instead (:func:`footprint_fitness`).
+    * fitness: token-based replay of each variant once, weighted by its cases
+      :math:`c_v`; past :data:`MAX_REPLAY_VARIANTS` variants the most frequent ones and a
+      seeded random sample of :data:`REPLAY_SAMPLE_VARIANTS` of the others, weighted up
+      to all cases (``_pm4py_discovery.replay_fitness``), within
+      :data:`MAX_REPLAY_CHECKS` and :data:`MAX_REPLAY_SECONDS`; for a net of more than
+      :data:`MAX_REPLAY_TRANSITIONS` transitions the footprint fitness on the DFG
+      instead (:func:`footprint_fitness`).
       With missing, consumed, remaining and produced tokens :math:`m_v, c'_v, r_v, p_v`
       and trace fitness :math:`f_v`:
 
@@ -99,7 +106,7 @@ def discover(log: EventLog | PreparedLog, *, noise: float = 0.2) -> ProcessModel
          \\text{average\\_trace\\_fitness} = \\frac{\\sum_v c_v f_v}{\\sum_v c_v}
 
       which equals pm4py's ``fitness_token_based_replay`` on the full log when every
-      variant is replayed.
+      variant is replayed (with a sample, the sums are its Horvitz–Thompson estimates).
 
     Parameters
     ----------
@@ -115,11 +122,15 @@ def discover(log: EventLog | PreparedLog, *, noise: float = 0.2) -> ProcessModel
     -------
     ProcessModel
         ``fitness`` holds ``log_fitness``, ``average_trace_fitness`` (both 0–1),
-        ``perc_fit_traces`` (percent of replayed cases that fit, 0–100, as in pm4py),
+        ``perc_fit_traces`` (percent of cases that fit, 0–100, as in pm4py),
         ``case_coverage`` (share of cases replayed), ``variants_replayed``,
+        ``variants_sampled`` and ``tail_variants`` (the random sample and the variants it
+        was drawn from), ``standard_error`` (of ``log_fitness``; 0 when exact),
         ``variants_total``, ``method`` (``"token_replay"`` or ``"footprints"``) and
-        ``stopped_by`` (the bound that cut the replay: ``"variants"``, ``"checks"``,
-        ``"time"``, or None); budgets in ``data/mining.toml``.
+        ``stopped_by`` (``None``: every variant; ``"sample"``: the most frequent and a
+        sample of the rest; ``"variants"``, ``"checks"``, ``"time"``: the bound that cut
+        the replay, the fitness then stands for the replayed cases); budgets in
+        ``data/mining.toml``.
 
     Raises
     ------
@@ -176,6 +187,7 @@ def discover(log: EventLog | PreparedLog, *, noise: float = 0.2) -> ProcessModel
             max_variants=MAX_REPLAY_VARIANTS,
             max_checks=MAX_REPLAY_CHECKS,
             max_seconds=MAX_REPLAY_SECONDS,
+            sample=REPLAY_SAMPLE_VARIANTS,
         )
     return ProcessModel(
         dfg=dfg,

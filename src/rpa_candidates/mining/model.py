@@ -252,6 +252,15 @@ def fitness_summary(fitness: dict[str, Any]) -> str:
             f"{f['log_fitness']:.3f} (footprint fitness on the DFG: the net is too large for "
             "token replay within the budget of data/mining.toml)"
         )
+    if f.get("stopped_by") == "sample":
+        head = f.get("variants_replayed", 0) - f.get("variants_sampled", 0)
+        return (
+            f"{f['log_fitness']:.3f} ± {f.get('standard_error', 0.0):.3f} (token replay of "
+            f"the {head:,} most frequent of {f.get('variants_total', 0):,} variants and a "
+            f"random sample of {f.get('variants_sampled', 0):,} of the other "
+            f"{f.get('tail_variants', 0):,}, weighted up to all cases; "
+            f"fitting cases {f['perc_fit_traces']:.1f} %)"
+        )
     cut = {
         "variants": "the most frequent variants only",
         "checks": "within the check budget",

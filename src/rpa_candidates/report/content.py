@@ -291,6 +291,17 @@ def fitness_note(fitness: dict[str, Any], f: Formatter) -> str:
     if fitness.get("method") == "footprints":
         return f.t("fitness.footprints", fitness=value)
     cut = fitness.get("stopped_by")
+    if cut == "sample":
+        sampled = int(fitness.get("variants_sampled", 0))
+        return f.t(
+            "fitness.sample",
+            fitness=value,
+            error=f.num(fitness.get("standard_error"), 3),
+            head=f.num(int(fitness.get("variants_replayed", 0)) - sampled),
+            total=f.num(fitness.get("variants_total", 0)),
+            sampled=f.num(sampled),
+            tail=f.num(fitness.get("tail_variants", 0)),
+        )
     return f.t(
         "fitness.replay",
         fitness=value,
