@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("PM4PY_SHOW_PROGRESS_BAR", "false")
+# the lemma dictionaries' disk cache (features/_lemma_cache.py) of a test run is its own
+os.environ.setdefault("RPA_CANDIDATES_CACHE", tempfile.mkdtemp(prefix="rpa-candidates-cache-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO.parent / "shared" / "sample-data"

@@ -125,10 +125,10 @@ def _lexicon() -> dict[str, Any]:
 @lru_cache(maxsize=65536)
 def _lemmas(word: str, lang: str) -> tuple[str, ...]:
     """Candidate lemmas of one word, lower case, most likely first."""
-    import simplemma
+    from ._lemma_cache import lemmatize
 
     low = word.lower()
-    out = [low, simplemma.lemmatize(word, lang=lang).lower(), simplemma.lemmatize(low, lang=lang)]
+    out = [low, lemmatize(word, lang).lower(), lemmatize(low, lang)]
     if lang == "de":
         if re.search("ae|oe|ue", low):  # "Ueberpruefung" written without umlauts
             out.append(low.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü"))
@@ -141,9 +141,9 @@ def _lemmas(word: str, lang: str) -> tuple[str, ...]:
 
 
 def _lemma(word: str, lang: str) -> str:
-    import simplemma
+    from ._lemma_cache import lemmatize
 
-    return simplemma.lemmatize(word, lang=lang).lower()
+    return lemmatize(word, lang).lower()
 
 
 def _de_verb_forms(low: str) -> list[str]:
@@ -207,13 +207,13 @@ def _action_noun(word: str, lang: str) -> str | None:
 
 
 def _known_de(part: str) -> bool:
-    import simplemma
+    from ._lemma_cache import is_known
 
     lex = _lexicon()
     return (
         part in lex["nominal"]["de"]
         or part in lex["verbs"]["de"]
-        or simplemma.is_known(part.capitalize(), lang="de")
+        or is_known(part.capitalize(), "de")
     )
 
 
