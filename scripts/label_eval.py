@@ -81,8 +81,8 @@ def three_class(label: str) -> str:
     return top[0] if len(top) == 1 else MIX
 
 
-def score(label: str) -> float:
-    out = match_label(label)
+def score(label: str, default_lang: str = "de") -> float:
+    out = match_label(label, default_lang=default_lang)
     get = {k: (0.0 if pd.isna(v) else float(v)) for k, v in out.items() if k.startswith("label_")}
     return get.get("label_mechanical", 0.0) - sum(
         get.get(f"label_{c}", 0.0) for c in ("judgement", "physical", "communication")
@@ -109,10 +109,10 @@ def names_set() -> pd.DataFrame:
         log_language = None
     path = REPO / "src" / "rpa_candidates" / "data" / "labels_names.csv"
     table = pd.read_csv(path, keep_default_na=False, dtype=str)
-    for lang, part in table.groupby("language"):
+    for _, part in table.groupby("language"):
         default = log_language(list(part["name"])) if log_language else "de"
         table.loc[part.index, "read"] = [reader_class(n, default) for n in part["name"]]
-        table.loc[part.index, "score"] = [score(n) for n in part["name"]]
+        table.loc[part.index, "score"] = [score(n, default) for n in part["name"]]
     return table
 
 
@@ -124,7 +124,7 @@ def report_names(table: pd.DataFrame) -> None:
     groups = [((lang, sp), part) for (lang, sp), part in table.groupby(["language", "split"])]
     groups += [((lang, "all"), part) for lang, part in table.groupby("language")]
     groups += [(("all", sp), part) for sp, part in table.groupby("split")]
-    for (lang, sp), part in sorted(groups) + [(("all", "all"), table)]:
+    for (lang, sp), part in [*sorted(groups), (("all", "all"), table)]:
         acc = float((part["action_class"] == part["read"]).mean())
         f1 = f1_score(part["action_class"], part["read"], average="macro", zero_division=0)
         scored = part[part["automatable"] != ""]
