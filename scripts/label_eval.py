@@ -5,7 +5,7 @@ Run from the repository root (the package need not be installed)::
     python scripts/label_eval.py                 # the reader of this checkout
     PYTHONPATH=/path/to/old/src python scripts/label_eval.py   # any older reader
 
-Three label sets, none written by the author of the verb-centred reader (issue #15):
+Four label sets, none written by the author of the verb-centred reader (issue #15):
 
 * ``contract``: the 100 names of ``tests/test_labels.py`` with their expected class
   (mechanical / judgement / physical, ``mixed``, ``none``), written with the substring
@@ -13,13 +13,20 @@ Three label sets, none written by the author of the verb-centred reader (issue #
 * ``synth``: every step of ``rc.synth`` with the simulator's ground truth (automatable =
   ``automated`` or ``highly_automatable``, against ``cognitive``; ``low_automatable`` left out);
 * ``hand``: the hand labels of the real logs, ``data/labels_real.csv`` (docs/labeling.md),
-  automatable against not, ``unknown`` left out.
+  automatable against not, ``unknown`` left out;
+* ``names``: 372 activity names written by others (public BPMN models, Destatis Zeitwerttabellen,
+  municipal service pages, public event logs), ``data/labels_names.csv``, with the action class
+  and the automation target labelled blind by the helper session of issue #15 item 4 before
+  this reader was run on them (docs/labeling.md), split ``dev``/``test`` before measuring.
 
 Reported: accuracy and macro-F1 of the class on ``contract`` (per language), and the AUC of
 the label score ``label_mechanical - label_judgement - label_physical - label_communication``
 (missing = 0) on ``synth`` and ``hand`` (per log). Both readers are mapped to the contract's
 three classes: communication counts as physical, a status record or a name without an
-action as ``none``, an even mechanical/judgement split as ``mixed``.
+action as ``none``, an even mechanical/judgement split as ``mixed``. On ``names`` the reader's
+own class is compared (six classes plus ``mixed`` for an even split, ``none`` without an action),
+per language and split: accuracy, macro-F1, the confusion table, and the AUC of the label score
+against ``automatable`` (rows with an empty target left out).
 """
 
 from __future__ import annotations
@@ -74,12 +81,58 @@ def three_class(label: str) -> str:
     return top[0] if len(top) == 1 else MIX
 
 
-def score(label: str) -> float:
-    out = match_label(label)
+def score(label: str, default_lang: str = "de") -> float:
+    out = match_label(label, default_lang=default_lang)
     get = {k: (0.0 if pd.isna(v) else float(v)) for k, v in out.items() if k.startswith("label_")}
     return get.get("label_mechanical", 0.0) - sum(
         get.get(f"label_{c}", 0.0) for c in ("judgement", "physical", "communication")
     )
+
+
+def reader_class(label: str, default_lang: str) -> str:
+    """The reader's action class of ``label`` in the terms of ``data/labels_names.csv``."""
+    out = match_label(label, default_lang=default_lang)
+    cls = out.get("action_class")
+    if cls in (M, J, P, "communication", "system"):
+        return str(cls)
+    shares = {k[6:]: v for k, v in out.items() if k.startswith("label_") and not pd.isna(v)}
+    if cls == "ambiguous" or (shares and sorted(shares.values())[-2:] == [0.5, 0.5]):
+        return MIX
+    return max(shares, key=shares.get) if shares and max(shares.values()) > 0 else NONE
+
+
+def names_set() -> pd.DataFrame:
+    """data/labels_names.csv with the reader's class and label score of every name."""
+    try:
+        from rpa_candidates.features.semantics import log_language
+    except ImportError:  # an older reader
+        log_language = None
+    path = REPO / "src" / "rpa_candidates" / "data" / "labels_names.csv"
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    for _, part in table.groupby("language"):
+        default = log_language(list(part["name"])) if log_language else "de"
+        table.loc[part.index, "read"] = [reader_class(n, default) for n in part["name"]]
+        table.loc[part.index, "score"] = [score(n, default) for n in part["name"]]
+    return table
+
+
+def report_names(table: pd.DataFrame) -> None:
+    """Accuracy, macro-F1, confusion and AUC on the names written by others."""
+    print("\n## Names written by others (data/labels_names.csv), blind labels\n")
+    print("| language | split | n | accuracy | macro-F1 | n (target) | AUC |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    groups = [((lang, sp), part) for (lang, sp), part in table.groupby(["language", "split"])]
+    groups += [((lang, "all"), part) for lang, part in table.groupby("language")]
+    groups += [(("all", sp), part) for sp, part in table.groupby("split")]
+    for (lang, sp), part in [*sorted(groups), (("all", "all"), table)]:
+        acc = float((part["action_class"] == part["read"]).mean())
+        f1 = f1_score(part["action_class"], part["read"], average="macro", zero_division=0)
+        scored = part[part["automatable"] != ""]
+        y = scored["automatable"].astype(int)
+        auc = roc_auc_score(y, scored["score"].astype(float)) if y.nunique() == 2 else np.nan
+        print(f"| {lang} | {sp} | {len(part)} | {acc:.3f} | {f1:.3f} | {len(scored)} | {auc:.3f} |")
+    print("\nconfusion (rows: label, columns: reader), all names:\n")
+    print(pd.crosstab(table["action_class"], table["read"], margins=True).to_string())
 
 
 def main() -> None:
@@ -107,6 +160,7 @@ def main() -> None:
     for log, part in [*hand.groupby("log"), ("all", hand)]:
         value = roc_auc_score(part["y"], part["score"]) if part["y"].nunique() == 2 else np.nan
         print(f"| {log} | {len(part)} | {int(part['y'].sum())} | {value:.3f} |")
+    report_names(names_set())
 
 
 if __name__ == "__main__":
