@@ -4,11 +4,14 @@ Run from the repository root (``benchmarks/run_all.py`` runs it with the other b
 
     python benchmarks/bench_e2e.py                              # 100 k, 1 M, 10 M + BPI 2012
     python benchmarks/bench_e2e.py --sizes 1000000 --no-real
+    python benchmarks/bench_e2e.py --sizes --no-real --complete-only 10000000
 
 Logs: the synthetic invoice process of ``bench_features.py`` written as Parquet (100 k
 simulated on its own, 1 M simulated, 10 M = the 1 M log tiled ten times with distinct case
 ids; cached in ``benchmarks/data/``), and the largest real log in ``../shared/sample-data/``
-(``BPI_Challenge_2012.xes.gz``). Every contender runs in a fresh subprocess on the same
+(``BPI_Challenge_2012.xes.gz``); with ``--complete-only N`` also a log of ``N`` events
+without start times, 30 activities and 300 resources (:func:`complete_only_file`, issue
+#16 item 4). Every contender runs in a fresh subprocess on the same
 file, so its peak memory (``VmHWM`` from ``/proc/self/status``: the high-water mark of the
 resident set, interpreter and imports included) is its own:
 
@@ -62,6 +65,66 @@ XES_COLUMNS = {
     "resource": "org:resource",
     "ts": "time:timestamp",
 }
+
+
+def complete_only_file(events: int, *, seed: int = 11) -> Path:
+    """A complete-only Parquet log of about ``events`` events (issue #16, item 4).
+
+    30 activities, 300 resources, no start times: cases of a Markov chain over the
+    activities (each activity has a main successor taken with probability 0.7, else one
+    of three others, ending with probability 1/12 per step: about 12 events a case),
+    arriving over two years; each activity is done by a pool of 25 of the 300 people, each
+    event completes after a lognormal wait (median 4 h) plus a lognormal handling time
+    (median 8 min, per activity). Vectorised numpy, cached in ``benchmarks/data/``.
+    """
+    import numpy as np
+    import polars as pl
+
+    path = HERE / "data" / f"complete_only_{events}.parquet"
+    if path.exists():
+        return path
+    rng = np.random.default_rng(seed)
+    n_act, n_res, pool = 30, 300, 25
+    n_cases = max(1, events // 12)
+    main = (np.arange(n_act) + 1) % n_act
+    others = rng.integers(0, n_act, size=(n_act, 3))
+    pools = np.stack([rng.choice(n_res, size=pool, replace=False) for _ in range(n_act)])
+    handling_median = rng.uniform(3, 20, size=n_act) * 60.0
+    state = rng.integers(0, 3, size=n_cases)  # three entry activities
+    clock = rng.uniform(0, 2 * 365 * 86400, size=n_cases)
+    alive = np.ones(n_cases, dtype=bool)
+    parts, produced = [], 0
+    while produced < events and alive.any():
+        cases = np.flatnonzero(alive)
+        act = state[cases]
+        clock[cases] += rng.lognormal(np.log(4 * 3600), 1.0, size=len(cases))
+        clock[cases] += rng.lognormal(np.log(handling_median[act]), 0.6)
+        resource = pools[act, rng.integers(0, pool, size=len(cases))]
+        parts.append((cases, act, resource, clock[cases].copy()))
+        produced += len(cases)
+        step = rng.random(len(cases))
+        state[cases] = np.where(step < 0.7, main[act], others[act, rng.integers(0, 3, len(cases))])
+        alive[cases[rng.random(len(cases)) < 1 / 12]] = False
+    case, act, resource, end = (np.concatenate(x) for x in zip(*parts, strict=True))
+    keep = slice(0, events)
+    frame = pl.DataFrame(
+        {
+            "case_id": case[keep],
+            "activity": act[keep],
+            "resource": resource[keep],
+            "end_s": end[keep],
+        }
+    ).select(
+        pl.format("C{}", pl.col("case_id")).alias("case_id"),
+        pl.format("Tätigkeit {}", pl.col("activity") + 1).alias("activity"),
+        pl.format("P{}", pl.col("resource") + 1).alias("resource"),
+        (
+            pl.datetime(2024, 1, 1) + pl.duration(seconds=pl.col("end_s").round(0).cast(pl.Int64))
+        ).alias("end"),
+    )
+    path.parent.mkdir(exist_ok=True)
+    frame.write_parquet(path)
+    return path
 
 
 def _load() -> list[float]:
@@ -153,14 +216,15 @@ def _run_pm4py(path: str) -> dict:
         frame = pm4py.read_xes(path)
         has_start = False
     else:
+        raw = pd.read_parquet(path)
+        has_start = "start" in raw.columns  # the complete-only log has none
         frame = pm4py.format_dataframe(
-            pd.read_parquet(path),
+            raw,
             case_id="case_id",
             activity_key="activity",
             timestamp_key="end",
-            start_timestamp_key="start",
+            **({"start_timestamp_key": "start"} if has_start else {}),
         )
-        has_start = True
     phases["read"] = time.perf_counter() - started
     started = time.perf_counter()
     variants, activities = pm4py_statistics(frame, has_start=has_start)
@@ -248,7 +312,11 @@ def _ratios(entry: dict) -> dict:
 
 def _growth(results: list[dict]) -> dict:
     """``log10(t(10 M) / t(1 M))`` per phase: 1.0 is linear, above 1 superlinear."""
-    by_size = {r["events"]: r["rc"] for r in results if "seconds" in r["rc"]}
+    by_size = {
+        r["events"]: r["rc"]
+        for r in results
+        if "seconds" in r["rc"] and not r["name"].startswith("complete-only")
+    }
     small, large = by_size.get(1_000_000), by_size.get(10_000_000)
     if not (small and large):
         return {}
@@ -286,6 +354,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000, 10_000_000])
     parser.add_argument("--no-real", action="store_true", help="skip BPI_Challenge_2012")
+    parser.add_argument(
+        "--complete-only",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="EVENTS",
+        help="also a complete-only log of this many events (30 activities, 300 resources)",
+    )
     parser.add_argument("--skip-pm4py-above", type=int, default=10_000_000)
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
     parser.add_argument("--out", type=Path, default=RESULTS / "e2e.json")
@@ -298,6 +374,7 @@ def main() -> None:
         print(json.dumps(RUNNERS[args.run[0]](args.run[1])))
         return
     datasets = [(f"synth {s:,}", s, _file(s)) for s in args.sizes]
+    datasets += [(f"complete-only {s:,}", s, complete_only_file(s)) for s in args.complete_only]
     if not args.no_real and REAL.exists():
         datasets.append(("BPI_Challenge_2012", None, REAL))
     results = []
