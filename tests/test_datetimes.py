@@ -279,3 +279,47 @@ def test_random_timestamps_parse_back_exactly(cells):
     assert status == ["ok"] * len(cells)
     assert seconds == [s for _, s in cells]
     assert sum(formats.values()) == len(cells)
+
+
+@pytest.mark.parametrize("tz", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"])
+@pytest.mark.parametrize("ambiguous", ["earliest", "latest"])
+def test_hourly_offsets_equal_the_conversion_of_every_row(tz, ambiguous):
+    """The time zone applied to the distinct local hours (io/datetimes.py, _plain_offsets)
+    gives what polars' conversion of each row gives, DST gaps and repeats included."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    centres = ["2024-03-10T02:30", "2024-03-31T02:30", "2024-10-06T02:00", "2024-10-27T02:30",
+               "2024-11-03T01:30", "2025-04-06T02:00", "2025-06-15T12:00"]  # fmt: skip
+    us = np.concatenate(
+        [
+            np.datetime64(c, "us").astype("int64")
+            + rng.integers(-3, 3, 3000) * 10**9 * 3
+            + rng.integers(0, 10**9, 3000)
+            for c in centres
+        ]
+    )
+    values = pl.Series("t", us).cast(pl.Datetime("us"))
+    parsed = parse_timestamps(values, tz=tz, ambiguous=ambiguous)
+    local = pl.col("t")
+    chosen = local.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
+    other = "latest" if ambiguous == "earliest" else "earliest"
+    alt = local.dt.replace_time_zone(tz, ambiguous=other, non_existent="null")
+    before = (local - pl.duration(hours=6)).dt.replace_time_zone(tz, ambiguous="earliest")
+    offset = (before.dt.base_utc_offset() + before.dt.dst_offset()).dt.total_microseconds()
+    oracle = pl.DataFrame({"t": values}).select(
+        a=chosen.dt.timestamp("us"),
+        b=alt.dt.timestamp("us"),
+        gap=local.dt.timestamp("us") - offset,
+    )
+    expected = oracle.select(pl.coalesce("a", "gap") / 1e6).to_series()
+    assert parsed.seconds.to_list() == pytest.approx(expected.to_list(), abs=1e-6)
+    a, b = oracle.get_column("a"), oracle.get_column("b")
+    status = pl.select(
+        pl.when(a.is_null()).then(pl.lit("dst_nonexistent"))
+        .when(a != b).then(pl.lit("dst_ambiguous"))
+        .otherwise(pl.lit("ok"))
+    ).to_series()  # fmt: skip
+    assert parsed.status.to_list() == status.to_list()
+    if tz in ("Europe/Berlin", "America/New_York"):  # the sample holds both kinds there
+        assert {"dst_nonexistent", "dst_ambiguous"} <= set(parsed.status.to_list())

@@ -320,6 +320,40 @@ def _any(shapes: tuple[tuple[str, str, str, str], ...]) -> str:
     return "^(?:" + "|".join(f"(?:{rx})" for _, rx, _, _ in shapes) + ")$"
 
 
+_HOUR_US = 3_600 * _US
+
+
+def _plain_offsets(local_us: pl.Series, tz: str) -> pl.Series:
+    """UTC offset (µs) of each local time whose hour has one offset only; else null.
+
+    The time zone is applied to the distinct local hours, not to every row: an hour whose
+    first and last microsecond read the same offset both as the earlier and as the later
+    instant holds no DST transition, so every local time in it has that offset, exists and
+    is unambiguous. Rows in other hours (at most the hours around a transition) are left
+    for the full conversion of :func:`_finish`.
+    """
+    hour = local_us // _HOUR_US
+    hours = hour.drop_nulls().unique()
+    start = hours * _HOUR_US
+
+    def offset(us: pl.Series, ambiguous: str) -> pl.Series:
+        instant = us.cast(pl.Datetime("us")).dt.replace_time_zone(
+            tz, ambiguous=ambiguous, non_existent="null"
+        )
+        return us - instant.dt.timestamp("us")
+
+    end = start + (_HOUR_US - 1)
+    first = offset(start, "earliest")
+    plain = (
+        (first == offset(start, "latest"))
+        & (first == offset(end, "earliest"))
+        & (first == offset(end, "latest"))
+    ).fill_null(value=False)
+    return hour.replace_strict(
+        hours.filter(plain), first.filter(plain), default=None, return_dtype=pl.Int64
+    )
+
+
 def _finish(
     local_us: pl.Series,
     utc_s: pl.Series,
@@ -332,29 +366,44 @@ def _finish(
         # nothing local to place in the time zone (e.g. a zone-aware column): no DST work
         frame = pl.DataFrame({"utc_s": utc_s, "shape": shape, "missing": missing})
         return _status(frame, pl.col("utc_s"), pl.lit(value=False), pl.lit(value=False))
-    other = "latest" if ambiguous == "earliest" else "earliest"
-    local = pl.col("local_us").cast(pl.Datetime("us"))
-    chosen = local.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
-    alt = local.dt.replace_time_zone(tz, ambiguous=other, non_existent="null")
-    before = (local - pl.duration(hours=6)).dt.replace_time_zone(
-        tz, ambiguous="earliest", non_existent="null"
-    )
-    before_offset_us = (
-        before.dt.base_utc_offset() + before.dt.dst_offset()
-    ).dt.total_microseconds()
     frame = pl.DataFrame(
         {"local_us": local_us, "utc_s": utc_s, "shape": shape, "missing": missing}
-    ).with_columns(
-        chosen.dt.timestamp("us").alias("a"),
-        alt.dt.timestamp("us").alias("b"),
-        (pl.col("local_us") - before_offset_us).alias("gap"),
-    )
-    nonexistent = pl.col("local_us").is_not_null() & pl.col("a").is_null()
-    is_ambiguous = pl.col("a").is_not_null() & (pl.col("a") != pl.col("b"))
+    ).with_columns(_plain_offsets(local_us, tz).alias("offset"))
     frame = frame.with_columns(
-        _div(frame.select(pl.coalesce("a", "gap")).to_series(), _US).alias("local_s")
+        (pl.col("local_us") - pl.col("offset")).alias("a"),
+        pl.lit(value=False).alias("nonexistent"),
+        pl.lit(value=False).alias("is_ambiguous"),
     )
-    return _status(frame, pl.coalesce("utc_s", "local_s"), nonexistent, is_ambiguous)
+    hard = frame.get_column("offset").is_null() & frame.get_column("local_us").is_not_null()
+    if hard.any():
+        rows = hard.arg_true()
+        other = "latest" if ambiguous == "earliest" else "earliest"
+        local = pl.col("local_us").cast(pl.Datetime("us"))
+        chosen = local.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null")
+        alt = local.dt.replace_time_zone(tz, ambiguous=other, non_existent="null")
+        before = (local - pl.duration(hours=6)).dt.replace_time_zone(
+            tz, ambiguous="earliest", non_existent="null"
+        )
+        before_offset_us = (
+            before.dt.base_utc_offset() + before.dt.dst_offset()
+        ).dt.total_microseconds()
+        sub = frame.filter(hard).select(
+            chosen.dt.timestamp("us").alias("a"),
+            alt.dt.timestamp("us").alias("b"),
+            (pl.col("local_us") - before_offset_us).alias("gap"),
+        )
+        a, b = sub.get_column("a"), sub.get_column("b")
+        frame = frame.with_columns(
+            frame.get_column("a").scatter(rows, sub.select(pl.coalesce("a", "gap")).to_series()),
+            frame.get_column("nonexistent").scatter(rows, a.is_null()),
+            frame.get_column("is_ambiguous").scatter(
+                rows, (a.is_not_null() & (a != b)).fill_null(value=False)
+            ),
+        )
+    frame = frame.with_columns(_div(frame.get_column("a"), _US).alias("local_s"))
+    return _status(
+        frame, pl.coalesce("utc_s", "local_s"), pl.col("nonexistent"), pl.col("is_ambiguous")
+    )
 
 
 def _status(
