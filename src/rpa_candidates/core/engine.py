@@ -357,9 +357,10 @@ def _prepare_polars(frame: Any) -> Any:
     return out
 
 
-def variant_counts(prepared: nw.LazyFrame) -> dict[str, list[Any]]:
-    """``{"variant": [activity lists], "cases": [counts]}``: each case's ordered sequence,
-    from the :func:`prepare_events` frame.
+def variant_counts(prepared: nw.LazyFrame, *, separator: str) -> dict[str, list[Any]]:
+    """``{"variant": [activity tuples], "cases": [counts]}``: each case's ordered sequence,
+    from the :func:`prepare_events` frame, most frequent first, ties by the sequence's
+    names joined with ``separator`` (code-point order).
 
     narwhals has no ordered list aggregation, so this is native: polars
     ``group_by(case_id).agg(activity.sort_by(ts, row))``, Spark
@@ -378,16 +379,42 @@ def variant_counts(prepared: nw.LazyFrame) -> dict[str, list[Any]]:
             .count()
             .collect()
         )
-        return {"variant": [r["variant"] for r in rows], "cases": [r["count"] for r in rows]}
+        pairs = sorted(
+            ((tuple(r["variant"]), int(r["count"])) for r in rows),
+            key=lambda p: (-p[1], separator.join(p[0])),
+        )
+        return {"variant": [v for v, _ in pairs], "cases": [n for _, n in pairs]}
     import polars as pl
 
-    # the prepared frame has case ids as categoricals: a faster group-by
+    activity = pl.col("activity")
+    coded = native.collect_schema()["activity"] == pl.Categorical
+    # the prepared frame has case ids and activities as categoricals: grouping by the lists
+    # of their integer codes is faster than by lists of strings; the names are put back,
+    # the sort key joined and the variants sorted in polars, so Python gets the sorted
+    # lists only (1 M complete-only events, 41 k variants: 1.3 -> 0.6 s)
+    item = activity.to_physical() if coded else activity
     counts = (
         native.select("case_id", "activity", *CASE_ORDER)
         .group_by("case_id")
-        .agg(pl.col("activity").sort_by(CASE_ORDER).alias("variant"))
+        .agg(item.sort_by(CASE_ORDER).alias("variant"))
         .group_by("variant")
         .agg(pl.len().alias("cases"))
         .collect()
     )
-    return {"variant": counts.get_column("variant").to_list(), "cases": counts["cases"].to_list()}
+    if coded:
+        pairs = native.select(activity.to_physical().alias("code"), activity.cast(pl.String))
+        codes = pairs.unique().collect()
+        counts = counts.with_columns(
+            pl.col("variant").list.eval(
+                pl.element().replace_strict(
+                    codes["code"], codes["activity"], return_dtype=pl.String
+                )
+            )
+        )
+    counts = counts.with_columns(
+        pl.col("variant").cast(pl.List(pl.String)).list.join(separator).alias("_key")
+    ).sort(["cases", "_key"], descending=[True, False], maintain_order=True)
+    return {
+        "variant": [tuple(v) for v in counts.get_column("variant").to_list()],
+        "cases": counts["cases"].to_list(),
+    }

@@ -279,11 +279,7 @@ def _variants(prepared: nw.LazyFrame) -> pd.DataFrame:
     ``group_by`` on the list column; on Spark ``sort_array(collect_list(struct(ts, row,
     activity)))``. Python only touches the distinct variants, never the cases.
     """
-    counts = engine.variant_counts(prepared)
-    frame = pd.DataFrame(
-        {"variant": [tuple(v) for v in counts["variant"]], "cases": counts["cases"]}
-    )
+    counts = engine.variant_counts(prepared, separator=ARROW)
+    frame = pd.DataFrame({"variant": counts["variant"], "cases": counts["cases"]})
     frame["cases"] = frame["cases"].astype("int64")
-    frame["_key"] = [ARROW.join(v) for v in frame["variant"]]
-    frame = frame.sort_values(["cases", "_key"], ascending=[False, True], kind="stable")
-    return frame.drop(columns="_key").reset_index(drop=True)
+    return frame
