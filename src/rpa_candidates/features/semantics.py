@@ -46,6 +46,7 @@ from ._lemmas import (
     _PARTICLES,
     LANGUAGES,
     _action_noun,
+    _classes,
     _de_verb_forms,
     _en_verb_forms,
     _lemma,
@@ -71,6 +72,9 @@ ACTION_CLASSES = ("mechanical", "judgement", "physical", "communication", "syste
 _WORK = ACTION_CLASSES[:4]
 _CODE = re.compile(r"^\s*(?:[A-Za-z]{1,4}\d*\s*[_:]\s*|[A-Z]{1,3}\d{1,3}(?:-\d+)?\s+)")
 _TOKEN = re.compile(r"[^\W\d_]+")
+_EN_VERB_ENDS = ("ate", "ify", "ise", "ize")  # English verb suffixes (reinitiate, notify)
+_CONJUNCTIONS = {"de": ("und", "oder", "bzw"), "en": ("and", "or"), "nl": ("en", "of"),
+                 "es": ("y", "o")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -242,17 +246,32 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
         return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
                            status_record=True)  # fmt: skip
     verbs = _find_verbs(words, content, lang)
-    if not verbs and content and (folded[-1] in lex["status"] or _participle(content[-1], lang)):
+    two_word_state = (  # "request complete": a noun and its final state
+        lang == "en"
+        and len(content) == 2
+        and (_participle(content[-1], lang) or folded[-1].startswith("complete"))
+    )
+    if (not verbs or two_word_state) and content and (
+        folded[-1] in lex["status"] or _participle(content[-1], lang)
+    ):  # "Antrag zurückgezogen", "request complete"
         return NameReading(text, lang, shares={"system": 1.0},
                            evidence=((content[-1], "system"),), status_record=True)  # fmt: skip
     nouns = [w for w in content if w not in {v for v, _ in verbs}]
     parts = {w: split_compound(w) if lang == "de" else (w.lower(),) for w in nouns}
     all_parts = [fold_name(p) for w in nouns for p in parts[w]] + folded
-    if not verbs:  # action nouns: the word itself or the head of its compound
-        for w in nouns:
-            lemma = _action_noun(w, lang) or _action_noun(parts[w][-1], lang)
-            if lemma:
-                verbs.append((w, lemma))
+    # an English name that starts with a verb unknown to the lexicon ("reinitiate request",
+    # by its verb suffix) has no action nouns: its nouns are the objects of that verb
+    unknown_verb = lang == "en" and bool(content) and folded[0].endswith(_EN_VERB_ENDS)
+    if not verbs and not unknown_verb:  # action nouns: the word or the head of its compound
+        for group in _heads_first(words, nouns, lang):  # the head nouns decide alone
+            for w in group:
+                lemma = _action_noun(w, lang) or _action_noun(parts[w][-1], lang)
+                if lemma:
+                    verbs.append((w, lemma))
+                    if lang == "en":  # the last word of an English noun phrase
+                        break
+            if verbs:
+                break
     weight = dict.fromkeys(_WORK, 0.0)
     evidence: list[tuple[str, str]] = []
     for words_, cls in lex["phrases"]:
@@ -262,6 +281,12 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     if not evidence:
         for word, lemma in verbs:
             _weigh(word, lemma, lang, nouns, parts, weight, evidence)
+    if not verbs and not evidence:  # a clinical procedure or test named by its noun
+        for w in nouns:
+            if any(fold_name(w).endswith(end) for end in lex["procedures"]):
+                weight["physical"] += 1.0
+                evidence.append((w, "physical"))
+                break
     total = sum(weight.values())
     shares = {c: weight[c] / total for c in _WORK if weight[c] > 0} if total else {}
     objects = tuple(
@@ -293,17 +318,34 @@ def _find_verbs(words: list[str], content: list[str], lang: str) -> list[tuple[s
     return out
 
 
+def _heads_first(words: list[str], nouns: list[str], lang: str) -> tuple[list[str], list[str]]:
+    """The head nouns of a name without a verb and the other nouns: the nouns before the
+    first preposition or article (joined by *and*/*or*), the English ones last to first
+    ("procedure change", "Review of documents", "Prüfung der Unterlagen")."""
+    stop = _lexicon()["stop"][lang]
+    heads: list[str] = []
+    for w in words:
+        low = w.lower()
+        if low in stop and low not in _CONJUNCTIONS[lang] and heads:
+            break
+        if w in nouns and w not in heads:
+            heads.append(w)
+    if lang == "en":
+        heads.reverse()
+    return heads, [w for w in nouns if w not in heads]
+
+
 def _weigh(word, lemma, lang, nouns, parts, weight, evidence) -> None:
     """Add the class weight of one action to ``weight`` and its words to ``evidence``."""
     lex = _lexicon()
-    classes = lex["verbs"][lang].get(lemma, ())
+    classes = _classes(lemma, lang)
     # the head of a compound first: "Widerspruchsbescheid" is a Bescheid
     object_parts = [(fold_name(p), w) for w in nouns for p in reversed(parts[w])]
     object_parts += [(fold_name(w), w) for w in nouns]
     if "light" in classes:  # the action noun of the object decides
         for w in nouns:
             noun = _action_noun(w, lang) or _action_noun(parts[w][-1], lang)
-            if noun and noun in lex["verbs"][lang] and "light" not in lex["verbs"][lang][noun]:
+            if noun and _classes(noun, lang) and "light" not in _classes(noun, lang):
                 _weigh(w, noun, lang, [x for x in nouns if x != w], parts, weight, evidence)
                 return
         classes = tuple(c for _, c in _qualified(object_parts)[:1])
@@ -319,8 +361,11 @@ def _weigh(word, lemma, lang, nouns, parts, weight, evidence) -> None:
             weight["judgement"] += 0.5
             evidence += [(word, "mechanical"), (word, "judgement")]
         return
-    if lemma in lex["transfer"] and any(c == "physical" for _, c in _qualified(object_parts)):
-        classes = ("physical",)
+    physical_object = any(c == "physical" for _, c in _qualified(object_parts))
+    if (lemma in lex["transfer"] or "examine" in classes) and physical_object:
+        classes = ("physical",)  # "Ausweis versenden", "Patient untersuchen"
+    elif "examine" in classes:
+        classes = ("judgement",)
     classes = tuple(c for c in classes if c in _WORK)
     for cls in classes:
         weight[cls] += 1.0 / len(classes)
