@@ -214,8 +214,8 @@ def _classes(lemma: str, lang: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def _action_noun(word: str, lang: str) -> str | None:
     """The verb an action noun stands for ("Prüfung" → prüfen), or None; in German and
-    Dutch also the verb of an action noun that ends the word after a known word or a
-    particle ("Rückreise" → reisen, "laboratoriumonderzoek" → onderzoeken), the head of a
+    Dutch also the verb of an action noun that ends the word after a known word of four
+    letters or more ("Rückreise" → reisen, "laboratoriumonderzoek" → onderzoeken), the head of a
     compound that :func:`split_compound` keeps whole."""
     found = _action_noun_whole(word, lang)
     if found or lang not in ("de", "nl"):
@@ -226,7 +226,7 @@ def _action_noun(word: str, lang: str) -> str | None:
     for i in range(3, len(low) - 3):
         rest, tail = low[:i], low[i:]
         mods = (rest, rest[:-1]) if rest.endswith("s") else (rest,)
-        if any(m in _PARTICLES or m == "rück" or is_known(m, lang) for m in mods):
+        if any(len(m) >= 4 and is_known(m, lang) for m in mods):  # not "Ein-druck"
             found = _action_noun_whole(tail, lang)
             if found:
                 return found
@@ -249,9 +249,12 @@ def _action_noun_whole(word: str, lang: str) -> str | None:
             stems = [low[:-3] + "en"]
         elif lang == "es" and (low.endswith("ción") or low.endswith("cion")):
             stems = [low[: -len("ción")] + "ar"]
-        for end, verb_end in lex["derivations"].get(lang, ()):
-            if low.endswith(end) and len(low) > len(end) + 2:
-                stems.append(low[: len(low) - len(end)] + verb_end)
+        if low in (word.lower(), _lemma(word, lang)):  # a noun form, not a verb-form guess
+            for end, verb_end in lex["derivations"].get(lang, ()):
+                if end == "" == verb_end and lang == "de" and not low.endswith(("en", "rn", "ln")):
+                    continue  # a nominalised German infinitive ends like one: "das Kopieren"
+                if low.endswith(end) and len(low) >= len(end) + (3 if end == "" else 2):
+                    stems.append(low[: len(low) - len(end)] + verb_end)
         found = next((s for s in stems if s in table), None)
         found = found or next((s for s in stems if _classes(s, lang)), None)
         if found:

@@ -251,8 +251,10 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
         and len(content) == 2
         and (_participle(content[-1], lang) or folded[-1].startswith("complete"))
     )
-    if (not verbs or two_word_state) and content and (
-        folded[-1] in lex["status"] or _participle(content[-1], lang)
+    if (
+        (not verbs or two_word_state)
+        and content
+        and (folded[-1] in lex["status"] or _participle(content[-1], lang))
     ):  # "Antrag zurückgezogen", "request complete"
         return NameReading(text, lang, shares={"system": 1.0},
                            evidence=((content[-1], "system"),), status_record=True)  # fmt: skip
