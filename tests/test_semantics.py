@@ -161,6 +161,9 @@ def test_coded_work_items_are_read_after_the_code(name, cls):
         ("Colonoscopy", "en", P, None),  # a clinical procedure named by its noun
         ("Radiografía de tórax", "es", P, None),
         ("Process complete", "en", S, None),  # a noun and its final state
+        ("Anschreiben an Vermieter", "de", M, "senden"),  # "<document> an <recipient>"
+        ("Ausweis an Bürger", "de", P, "senden"),  # ... of a physical object
+        ("Dossier naar afdeling", "nl", M, "sturen"),
     ],
 )
 def test_structural_rules_read_action_nouns_and_objects(name, lang, cls, lemma):

@@ -20,15 +20,25 @@ is an appointment, "Sachverhalt mit Antragsteller klären" is judgement and comm
    known head ("Zahlungserinnerung" → Zahlung + Erinnerung), words known to simplemma or
    to the lexicon.
 4. **Actions** are the verbs of the name (German: words in lower case; English: the first
-   word, words after *and*/*or* and inflected verbs). Without a verb, action nouns count:
-   "-ung" nouns and the irregular ones of the lexicon ("Prüfung der Unterlagen" → prüfen,
-   "Versand" → versenden), also as the head of a compound ("Ortsbesichtigung").
+   word, words after *and*/*or* and inflected verbs). A verb the lexicon lacks takes the
+   class of its base verb without a separable particle ("abspeichern") or of its English
+   cognate ("reportar" → report). Without a verb, action nouns of the **head** count (the
+   nouns before the first preposition; in English the last of them, "procedure change"):
+   "-ung" nouns, the irregular ones of the lexicon ("Versand" → versenden), the word
+   formation patterns of the lexicon's ``derivations`` ("Aufnahme" → aufnehmen, "cambio" →
+   cambiar, "approval" → approve, "das Kopieren"), also as the head of a compound
+   ("Ortsbesichtigung", "Rückreise"). An English name that starts with an unknown verb
+   ("reinitiate request") has none. "<document> an <recipient>" is an implicit sending
+   ("Bescheid an Antragsteller"); a noun of a clinical procedure ("-graphie", "biopsy") is
+   physical work.
 5. The **class** of each action comes from the verb lexicon. An *ambiguous* verb (prüfen,
    check, erstellen) takes the class of a qualifier of the name ("Vollständigkeit prüfen"
    mechanical, "Widerspruch prüfen" judgement) and otherwise counts half mechanical, half
    judgement; a *light* verb (führen, durchführen, perform) takes the class of its action
-   noun ("Beratungsgespräch führen" → communication); a *transfer* verb with a physical
-   object is physical ("Ausweis versenden"); an explicit phrase ("vor Ort") decides.
+   noun ("Beratungsgespräch führen" → communication) or else of a qualifier ("Blutentnahme
+   durchführen" → physical); a *transfer* or *examine* verb with a physical object (a body,
+   specimen, goods, a place) is physical ("Ausweis versenden", "Patient untersuchen"); an
+   explicit phrase ("vor Ort") decides.
 
 Each class share is the weight of its actions over the weight of all actions of the name;
 a name without a recognised action has no shares (no evidence either way).
@@ -73,6 +83,7 @@ _WORK = ACTION_CLASSES[:4]
 _CODE = re.compile(r"^\s*(?:[A-Za-z]{1,4}\d*\s*[_:]\s*|[A-Z]{1,3}\d{1,3}(?:-\d+)?\s+)")
 _TOKEN = re.compile(r"[^\W\d_]+")
 _EN_VERB_ENDS = ("ate", "ify", "ise", "ize")  # English verb suffixes (reinitiate, notify)
+_TO = {"de": ("an", "senden"), "en": ("to", "send"), "nl": ("naar", "sturen")}
 _CONJUNCTIONS = {"de": ("und", "oder", "bzw"), "en": ("and", "or"), "nl": ("en", "of"),
                  "es": ("y", "o")}  # fmt: skip
 
@@ -274,6 +285,8 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
                         break
             if verbs:
                 break
+    if not verbs and not unknown_verb and lang in _TO:
+        verbs += _addressed(words, nouns, lang)
     weight = dict.fromkeys(_WORK, 0.0)
     evidence: list[tuple[str, str]] = []
     for words_, cls in lex["phrases"]:
@@ -318,6 +331,22 @@ def _find_verbs(words: list[str], content: list[str], lang: str) -> list[tuple[s
         if lemma is not None:
             out.append((word, lemma))
     return out
+
+
+def _addressed(words: list[str], nouns: list[str], lang: str) -> list[tuple[str, str]]:
+    """The implicit sending of a name "<document> an <recipient>" ("Bescheid an
+    Antragsteller", "Invoice to customer"), the message task of a process model; not when
+    the first noun is an action noun by its ending ("Teilnahme an ...")."""
+    prep, verb = _TO[lang]
+    lows = [w.lower() for w in words]
+    if prep not in lows[1:] or not nouns or nouns[0] not in words[: lows.index(prep, 1)]:
+        return []
+    if nouns[0].lower().endswith(("ung", "nahme", "gabe", "ion", "ing", "atie")):
+        return []
+    stop = _lexicon()["stop"][lang]
+    i = lows.index(prep, 1)
+    recipient = next((w for w in words[i + 1 :] if w.lower() not in stop), "")
+    return [(f"{words[i]} {recipient}".strip(), verb)]
 
 
 def _heads_first(words: list[str], nouns: list[str], lang: str) -> tuple[list[str], list[str]]:
