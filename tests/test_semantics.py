@@ -136,6 +136,54 @@ def test_coded_work_items_are_read_after_the_code(name, cls):
     assert reading.action_class == cls
 
 
+@pytest.mark.parametrize(
+    ("name", "lang", "cls", "lemma"),
+    [  # my own examples (helper session h_reader) of each structural rule, none in the label sets
+        ("Abschluss der Akte", "de", M, "abschließen"),  # -schluss <- -schließen
+        ("Aufnahme in die Warteliste", "de", M, "aufnehmen"),  # -nahme <- -nehmen
+        ("Widerruf der Erlaubnis", "de", J, "widerrufen"),  # -ruf <- -rufen
+        ("Dokumentation", "de", M, "dokumentieren"),  # -ation <- -ieren
+        ("Kopieren, Archivieren, Verteilen", "de", M, "archivieren"),  # nominalised infinitives
+        ("Dienstreise", "de", P, "reisen"),  # head of a compound the splitter keeps whole
+        ("Unterlagen abspeichern", "de", M, "abspeichern"),  # particle: speichern
+        ("Address update", "en", M, "update"),  # English head last, zero derivation
+        ("Payment reminder", "en", M, "remind"),
+        ("Approval of the order", "en", J, "approve"),  # head before the preposition
+        ("Cambio de domicilio", "es", M, "cambiar"),  # -o <- -ar
+        ("Escaneo de documentos", "es", P, "escanear"),  # -eo <- -ear
+        ("Reportar incidencia", "es", M, "reportar"),  # cognate: report
+        ("Consult huisarts", "nl", C, "consulteren"),  # loan noun of -eren, cognate consult
+        ("Patient untersuchen", "de", P, "untersuchen"),  # examining a body is physical
+        ("Antrag untersuchen", "de", J, "untersuchen"),  # examining a case is judgement
+        ("Examinar al paciente", "es", P, "examinar"),
+        ("Blutentnahme durchführen", "de", P, "durchführen"),  # light verb, body object
+        ("Controle bloeddruk", "nl", P, "controleren"),  # ambiguous verb, body object
+        ("Colonoscopy", "en", P, None),  # a clinical procedure named by its noun
+        ("Radiografía de tórax", "es", P, None),
+        ("Process complete", "en", S, None),  # a noun and its final state
+        ("Anschreiben an Vermieter", "de", M, "senden"),  # "<document> an <recipient>"
+        ("Ausweis an Bürger", "de", P, "senden"),  # ... of a physical object
+        ("Dossier naar afdeling", "nl", M, "sturen"),
+    ],
+)
+def test_structural_rules_read_action_nouns_and_objects(name, lang, cls, lemma):
+    reading = read_name(name, lang=lang)
+    assert reading.action_class == cls, reading
+    if lemma is not None:
+        assert lemma in reading.actions, reading
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [("Eindruck vom Bewerber", "de"), ("Eintrittspreise", "de"), ("Reinitiate request", "en"),
+     ("Termin für die Trauung im Kalender vormerken", "de")],
+)  # fmt: skip
+def test_no_action_from_a_word_part_or_the_object_of_an_unknown_verb(name, lang):
+    # "Ein-druck" is no Druck, "Eintritts-p-reise" no Reise; "reinitiate" (a verb by its
+    # suffix) and "vormerken" are unknown verbs whose objects must not decide
+    assert read_name(name, lang=lang).action_class == "unknown"
+
+
 # --- scores across logs ---------------------------------------------------------------------
 
 

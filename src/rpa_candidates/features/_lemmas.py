@@ -94,6 +94,8 @@ def extend_lexicon(extra: dict[str, Any] | None) -> None:
             _check_extra(value, base[table]["value"], table)
         _EXTRA.append(extra)
     _lexicon.cache_clear()
+    _classes.cache_clear()
+    _action_noun.cache_clear()
     split_compound.cache_clear()
 
 
@@ -118,6 +120,9 @@ def _lexicon() -> dict[str, Any]:
         "phrases": [(tuple(p), c) for c, ps in raw["phrases"]["value"].items() for p in ps],
         "transfer": frozenset(raw["transfer_verbs"]["value"]),
         "status": frozenset(raw["status_words"]["value"]),
+        "derivations": {k: [tuple(x) for x in v] for k, v in raw["derivations"]["value"].items()},
+        "cognates": {k: [tuple(x) for x in v] for k, v in raw["cognates"]["value"].items()},
+        "procedures": tuple(raw["procedures"]["value"]),
         "stop": {lang: frozenset(raw["stop_words"]["value"][lang]) for lang in LANGUAGES},
     }
 
@@ -179,12 +184,56 @@ def _en_verb_forms(low: str) -> list[str]:
 
 
 def _verb(word: str, lang: str) -> str | None:
-    table = _lexicon()["verbs"][lang]
-    return next((c for c in _lemmas(word, lang) if c in table), None)
+    return next((c for c in _lemmas(word, lang) if _classes(c, lang)), None)
 
 
+@lru_cache(maxsize=65536)
+def _classes(lemma: str, lang: str) -> tuple[str, ...]:
+    """Lexicon classes of a verb lemma, with two fallbacks for a lemma the lexicon lacks:
+    a German verb with a separable particle takes the class of its base verb
+    ("abspeichern" → speichern), and a Latin-root verb that of its English cognate
+    ("reportar" → report, table ``cognates``)."""
+    lex = _lexicon()
+    table = lex["verbs"][lang]
+    if lemma in table:
+        return table[lemma]
+    if lang == "de" and lemma.endswith(("en", "ern", "eln")):
+        for particle in (*_PARTICLES, "neu", "wieder", "gegen"):
+            base = lemma[len(particle) :]
+            if lemma.startswith(particle) and len(base) >= 5 and base in table:
+                return table[base]
+    for end, en_end in lex["cognates"].get(lang, ()):
+        if lemma.endswith(end) and len(lemma) > len(end) + 2:
+            stem = lemma[: len(lemma) - len(end)]
+            for cand in (stem + en_end, stem.replace("k", "c") + en_end):
+                if cand in lex["verbs"]["en"]:
+                    return lex["verbs"]["en"][cand]
+    return ()
+
+
+@lru_cache(maxsize=65536)
 def _action_noun(word: str, lang: str) -> str | None:
-    """The verb an action noun stands for ("Prüfung" → prüfen), or None."""
+    """The verb an action noun stands for ("Prüfung" → prüfen), or None; in German and
+    Dutch also the verb of an action noun that ends the word after a known word of four
+    letters or more ("Rückreise" → reisen, "laboratoriumonderzoek" → onderzoeken), the head of a
+    compound that :func:`split_compound` keeps whole."""
+    found = _action_noun_whole(word, lang)
+    if found or lang not in ("de", "nl"):
+        return found
+    from ._lemma_cache import is_known
+
+    low = word.lower()
+    for i in range(3, len(low) - 3):
+        rest, tail = low[:i], low[i:]
+        mods = (rest, rest[:-1]) if rest.endswith("s") else (rest,)
+        if any(len(m) >= 4 and is_known(m, lang) for m in mods):  # not "Ein-druck"
+            found = _action_noun_whole(tail, lang)
+            if found:
+                return found
+    return None
+
+
+def _action_noun_whole(word: str, lang: str) -> str | None:
     lex = _lexicon()
     table, nominal = lex["verbs"][lang], lex["nominal"][lang]
     for low in _lemmas(word, lang):
@@ -200,7 +249,14 @@ def _action_noun(word: str, lang: str) -> str | None:
             stems = [low[:-3] + "en"]
         elif lang == "es" and (low.endswith("ción") or low.endswith("cion")):
             stems = [low[: -len("ción")] + "ar"]
+        if low in (word.lower(), _lemma(word, lang)):  # a noun form, not a verb-form guess
+            for end, verb_end in lex["derivations"].get(lang, ()):
+                if end == "" == verb_end and lang == "de" and not low.endswith(("en", "rn", "ln")):
+                    continue  # a nominalised German infinitive ends like one: "das Kopieren"
+                if low.endswith(end) and len(low) >= len(end) + (3 if end == "" else 2):
+                    stems.append(low[: len(low) - len(end)] + verb_end)
         found = next((s for s in stems if s in table), None)
+        found = found or next((s for s in stems if _classes(s, lang)), None)
         if found:
             return found
     return None

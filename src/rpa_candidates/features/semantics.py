@@ -20,15 +20,25 @@ is an appointment, "Sachverhalt mit Antragsteller klären" is judgement and comm
    known head ("Zahlungserinnerung" → Zahlung + Erinnerung), words known to simplemma or
    to the lexicon.
 4. **Actions** are the verbs of the name (German: words in lower case; English: the first
-   word, words after *and*/*or* and inflected verbs). Without a verb, action nouns count:
-   "-ung" nouns and the irregular ones of the lexicon ("Prüfung der Unterlagen" → prüfen,
-   "Versand" → versenden), also as the head of a compound ("Ortsbesichtigung").
+   word, words after *and*/*or* and inflected verbs). A verb the lexicon lacks takes the
+   class of its base verb without a separable particle ("abspeichern") or of its English
+   cognate ("reportar" → report). Without a verb, action nouns of the **head** count (the
+   nouns before the first preposition; in English the last of them, "procedure change"):
+   "-ung" nouns, the irregular ones of the lexicon ("Versand" → versenden), the word
+   formation patterns of the lexicon's ``derivations`` ("Aufnahme" → aufnehmen, "cambio" →
+   cambiar, "approval" → approve, "das Kopieren"), also as the head of a compound
+   ("Ortsbesichtigung", "Rückreise"). An English name that starts with an unknown verb
+   ("reinitiate request") has none. "<document> an <recipient>" is an implicit sending
+   ("Bescheid an Antragsteller"); a noun of a clinical procedure ("-graphie", "biopsy") is
+   physical work.
 5. The **class** of each action comes from the verb lexicon. An *ambiguous* verb (prüfen,
    check, erstellen) takes the class of a qualifier of the name ("Vollständigkeit prüfen"
    mechanical, "Widerspruch prüfen" judgement) and otherwise counts half mechanical, half
    judgement; a *light* verb (führen, durchführen, perform) takes the class of its action
-   noun ("Beratungsgespräch führen" → communication); a *transfer* verb with a physical
-   object is physical ("Ausweis versenden"); an explicit phrase ("vor Ort") decides.
+   noun ("Beratungsgespräch führen" → communication) or else of a qualifier ("Blutentnahme
+   durchführen" → physical); a *transfer* or *examine* verb with a physical object (a body,
+   specimen, goods, a place) is physical ("Ausweis versenden", "Patient untersuchen"); an
+   explicit phrase ("vor Ort") decides.
 
 Each class share is the weight of its actions over the weight of all actions of the name;
 a name without a recognised action has no shares (no evidence either way).
@@ -46,6 +56,7 @@ from ._lemmas import (
     _PARTICLES,
     LANGUAGES,
     _action_noun,
+    _classes,
     _de_verb_forms,
     _en_verb_forms,
     _lemma,
@@ -71,6 +82,10 @@ ACTION_CLASSES = ("mechanical", "judgement", "physical", "communication", "syste
 _WORK = ACTION_CLASSES[:4]
 _CODE = re.compile(r"^\s*(?:[A-Za-z]{1,4}\d*\s*[_:]\s*|[A-Z]{1,3}\d{1,3}(?:-\d+)?\s+)")
 _TOKEN = re.compile(r"[^\W\d_]+")
+_EN_VERB_ENDS = ("ate", "ify", "ise", "ize")  # English verb suffixes (reinitiate, notify)
+_TO = {"de": ("an", "senden"), "en": ("to", "send"), "nl": ("naar", "sturen")}
+_CONJUNCTIONS = {"de": ("und", "oder", "bzw"), "en": ("and", "or"), "nl": ("en", "of"),
+                 "es": ("y", "o")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -242,17 +257,36 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
         return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
                            status_record=True)  # fmt: skip
     verbs = _find_verbs(words, content, lang)
-    if not verbs and content and (folded[-1] in lex["status"] or _participle(content[-1], lang)):
+    two_word_state = (  # "request complete": a noun and its final state
+        lang == "en"
+        and len(content) == 2
+        and (_participle(content[-1], lang) or folded[-1].startswith("complete"))
+    )
+    if (
+        (not verbs or two_word_state)
+        and content
+        and (folded[-1] in lex["status"] or _participle(content[-1], lang))
+    ):  # "Antrag zurückgezogen", "request complete"
         return NameReading(text, lang, shares={"system": 1.0},
                            evidence=((content[-1], "system"),), status_record=True)  # fmt: skip
     nouns = [w for w in content if w not in {v for v, _ in verbs}]
     parts = {w: split_compound(w) if lang == "de" else (w.lower(),) for w in nouns}
     all_parts = [fold_name(p) for w in nouns for p in parts[w]] + folded
-    if not verbs:  # action nouns: the word itself or the head of its compound
-        for w in nouns:
-            lemma = _action_noun(w, lang) or _action_noun(parts[w][-1], lang)
-            if lemma:
-                verbs.append((w, lemma))
+    # an English name that starts with a verb unknown to the lexicon ("reinitiate request",
+    # by its verb suffix) has no action nouns: its nouns are the objects of that verb
+    unknown_verb = lang == "en" and bool(content) and folded[0].endswith(_EN_VERB_ENDS)
+    if not verbs and not unknown_verb:  # action nouns: the word or the head of its compound
+        for group in _heads_first(words, nouns, lang):  # the head nouns decide alone
+            for w in group:
+                lemma = _action_noun(w, lang) or _action_noun(parts[w][-1], lang)
+                if lemma:
+                    verbs.append((w, lemma))
+                    if lang == "en":  # the last word of an English noun phrase
+                        break
+            if verbs:
+                break
+    if not verbs and not unknown_verb and lang in _TO:
+        verbs += _addressed(words, nouns, lang)
     weight = dict.fromkeys(_WORK, 0.0)
     evidence: list[tuple[str, str]] = []
     for words_, cls in lex["phrases"]:
@@ -262,6 +296,12 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     if not evidence:
         for word, lemma in verbs:
             _weigh(word, lemma, lang, nouns, parts, weight, evidence)
+    if not verbs and not evidence:  # a clinical procedure or test named by its noun
+        for w in nouns:
+            if any(fold_name(w).endswith(end) for end in lex["procedures"]):
+                weight["physical"] += 1.0
+                evidence.append((w, "physical"))
+                break
     total = sum(weight.values())
     shares = {c: weight[c] / total for c in _WORK if weight[c] > 0} if total else {}
     objects = tuple(
@@ -293,17 +333,50 @@ def _find_verbs(words: list[str], content: list[str], lang: str) -> list[tuple[s
     return out
 
 
+def _addressed(words: list[str], nouns: list[str], lang: str) -> list[tuple[str, str]]:
+    """The implicit sending of a name "<document> an <recipient>" ("Bescheid an
+    Antragsteller", "Invoice to customer"), the message task of a process model; not when
+    the first noun is an action noun by its ending ("Teilnahme an ...")."""
+    prep, verb = _TO[lang]
+    lows = [w.lower() for w in words]
+    if prep not in lows[1:] or not nouns or nouns[0] not in words[: lows.index(prep, 1)]:
+        return []
+    if nouns[0].lower().endswith(("ung", "nahme", "gabe", "ion", "ing", "atie")):
+        return []
+    stop = _lexicon()["stop"][lang]
+    i = lows.index(prep, 1)
+    recipient = next((w for w in words[i + 1 :] if w.lower() not in stop), "")
+    return [(f"{words[i]} {recipient}".strip(), verb)]
+
+
+def _heads_first(words: list[str], nouns: list[str], lang: str) -> tuple[list[str], list[str]]:
+    """The head nouns of a name without a verb and the other nouns: the nouns before the
+    first preposition or article (joined by *and*/*or*), the English ones last to first
+    ("procedure change", "Review of documents", "Prüfung der Unterlagen")."""
+    stop = _lexicon()["stop"][lang]
+    heads: list[str] = []
+    for w in words:
+        low = w.lower()
+        if low in stop and low not in _CONJUNCTIONS[lang] and heads:
+            break
+        if w in nouns and w not in heads:
+            heads.append(w)
+    if lang == "en":
+        heads.reverse()
+    return heads, [w for w in nouns if w not in heads]
+
+
 def _weigh(word, lemma, lang, nouns, parts, weight, evidence) -> None:
     """Add the class weight of one action to ``weight`` and its words to ``evidence``."""
     lex = _lexicon()
-    classes = lex["verbs"][lang].get(lemma, ())
+    classes = _classes(lemma, lang)
     # the head of a compound first: "Widerspruchsbescheid" is a Bescheid
     object_parts = [(fold_name(p), w) for w in nouns for p in reversed(parts[w])]
     object_parts += [(fold_name(w), w) for w in nouns]
     if "light" in classes:  # the action noun of the object decides
         for w in nouns:
             noun = _action_noun(w, lang) or _action_noun(parts[w][-1], lang)
-            if noun and noun in lex["verbs"][lang] and "light" not in lex["verbs"][lang][noun]:
+            if noun and _classes(noun, lang) and "light" not in _classes(noun, lang):
                 _weigh(w, noun, lang, [x for x in nouns if x != w], parts, weight, evidence)
                 return
         classes = tuple(c for _, c in _qualified(object_parts)[:1])
@@ -319,8 +392,11 @@ def _weigh(word, lemma, lang, nouns, parts, weight, evidence) -> None:
             weight["judgement"] += 0.5
             evidence += [(word, "mechanical"), (word, "judgement")]
         return
-    if lemma in lex["transfer"] and any(c == "physical" for _, c in _qualified(object_parts)):
-        classes = ("physical",)
+    physical_object = any(c == "physical" for _, c in _qualified(object_parts))
+    if (lemma in lex["transfer"] or "examine" in classes) and physical_object:
+        classes = ("physical",)  # "Ausweis versenden", "Patient untersuchen"
+    elif "examine" in classes:
+        classes = ("judgement",)
     classes = tuple(c for c in classes if c in _WORK)
     for cls in classes:
         weight[cls] += 1.0 / len(classes)
