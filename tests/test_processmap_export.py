@@ -58,6 +58,22 @@ def test_bpmn_validates_against_the_bpmn_20_schema(models, name, tmp_path) -> No
         assert flow.get("targetRef") in ids
 
 
+def test_bpmn_without_graphviz_is_written_unlaid_and_says_so(models, tmp_path, monkeypatch):
+    """No ``dot`` on the PATH: a schema-valid file without layout and a RenderingWarning
+    (it crashed inside graphviz before)."""
+    from lxml import etree
+
+    from rpa_candidates.mining import processmap_export
+
+    monkeypatch.setattr(processmap_export.shutil, "which", lambda name: None)
+    with pytest.warns(rc.RenderingWarning, match="Graphviz"):
+        path = models["wohngeld"].to_bpmn(tmp_path / "plain.bpmn")
+    document = etree.parse(str(path))
+    assert _schema().validate(document)
+    tasks = {t.get("name") for t in document.getroot().iter(f"{BPMN}task")}
+    assert tasks == set(models["wohngeld"].activities["activity"])
+
+
 def test_schema_check_can_fail(models, tmp_path) -> None:
     """A file with a broken sequence flow is rejected by the same schema."""
     from lxml import etree

@@ -11,11 +11,14 @@ with the schema files that the SpiffWorkflow package ships).
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core._pm4py import pm4py_module
+from ..core.errors import RenderingWarning
 
 if TYPE_CHECKING:
     import matplotlib.figure
@@ -62,6 +65,10 @@ def _renumber(xml: str) -> str:
 def write_bpmn(bpmn: Any, path: str | Path) -> Path:
     """Write a pm4py BPMN object as BPMN 2.0 XML with diagram information.
 
+    The diagram is laid out by Graphviz (pm4py's BPMN layouter runs ``dot``); without
+    Graphviz on the ``PATH`` the file is written with pm4py's default positions and a
+    :class:`~rpa_candidates.RenderingWarning` says how to get the layout.
+
     Parameters
     ----------
     bpmn : pm4py.objects.bpmn.obj.BPMN
@@ -76,9 +83,19 @@ def write_bpmn(bpmn: Any, path: str | Path) -> Path:
     """
     pm4py = pm4py_module()
     target = Path(path)
+    layout = shutil.which("dot") is not None
+    if not layout:
+        warnings.warn(
+            f"Graphviz (dot) is not installed: {target.name} is written without a laid-out "
+            "diagram (every element at pm4py's default position). Install Graphviz "
+            "(https://graphviz.org/download/, Debian: apt-get install graphviz) for the "
+            "layout.",
+            RenderingWarning,
+            stacklevel=2,
+        )
     with tempfile.TemporaryDirectory() as folder:
         raw = Path(folder) / "model.bpmn"
-        pm4py.write_bpmn(bpmn, str(raw), auto_layout=True)
+        pm4py.write_bpmn(bpmn, str(raw), auto_layout=layout)
         xml = raw.read_text(encoding="utf-8")
     xml = re.sub(r"^<\?xml[^>]*\?>\s*", "", xml)
     target.write_text(_renumber(xml), encoding="utf-8")
