@@ -117,6 +117,7 @@ def ablation(corpus: pd.DataFrame) -> pd.DataFrame:
                 "variant": name,
                 **{f"AUC {g}": auc.get(g, np.nan) for g in REAL},
                 "pooled real": real.pooled_auc,
+                "pooled real, uncalibrated": _raw_auc(real),
                 "pooled real, human steps": _human_only_auc(report, corpus),
                 "ECE real": real.ece,
                 "ECE real, uncalibrated": real.ece_uncalibrated,
@@ -149,8 +150,12 @@ def rank_tests(corpus: pd.DataFrame) -> pd.DataFrame:
     for process in sorted(rc.synth.PROCESSES):
         ok, auc = _rank_check(model, process)
         rest = corpus[corpus["group"] != f"synth:{process}"].reset_index(drop=True)
-        held_out = AutomatabilityModel(cv=None).fit(
-            rest, rest["target"], sample_weight=corpus_weights(rest)
+        held_out = AutomatabilityModel().fit(
+            rest,
+            rest["target"],
+            groups=rest["group"],
+            sample_weight=corpus_weights(rest),
+            report=False,
         )
         ok_lopo, auc_lopo = _rank_check(held_out, process)
         rows.append(

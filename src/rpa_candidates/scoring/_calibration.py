@@ -6,7 +6,8 @@ calibrates its own prediction. It is one monotone map of the logit,
 :math:`p' = \\sigma(a \\cdot \\mathrm{logit}(p) + b)`:
 
 * ``"sigmoid"`` (Platt 1999): slope :math:`a` and intercept :math:`b` by weighted
-  maximum likelihood;
+  maximum likelihood; a slope ≤ 0 (the inner predictions rank the wrong way round) gives
+  the identity map instead, so calibration never reverses the model's order;
 * ``"temperature"`` (Guo et al. 2017): :math:`b = 0`, :math:`a = 1/T` with the temperature
   :math:`T` by weighted maximum likelihood; it keeps the order of the predictions and the
   point 0.5.
@@ -81,7 +82,10 @@ def fit_calibration(
         return IDENTITY
     if method == "sigmoid":
         platt = LogisticRegression(C=1e6, max_iter=10_000).fit(z[:, None], y, sample_weight=w)
-        return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+        slope = float(platt.coef_[0, 0])
+        # a falling map would reverse the model's order: the inner predictions do not
+        # support a calibration, keep the raw probabilities
+        return (slope, float(platt.intercept_[0])) if slope > 0 else IDENTITY
 
     def loss(temperature: float) -> float:
         q = np.clip(1.0 / (1.0 + np.exp(-z / temperature)), 1e-12, 1 - 1e-12)

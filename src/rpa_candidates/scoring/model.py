@@ -252,6 +252,7 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         *,
         groups: Any = None,
         sample_weight: Any = None,
+        report: bool = True,
     ) -> AutomatabilityModel:
         """Fit on labelled activities and cross-validate the same settings.
 
@@ -264,10 +265,13 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
             Booleans, 0/1, or the class names ``"automated"``, ``"highly_automatable"``
             (both → 1), ``"low_automatable"``, ``"cognitive"`` (→ 0).
         groups : array-like, default=None
-            Group of each row (e.g. the log or the town); the report then holds out one
-            group at a time. Without groups: stratified ``cv``-fold.
+            Group of each row (e.g. the log or the town); the report and the calibration
+            map then hold out one group at a time. Without groups: stratified ``cv``-fold.
         sample_weight : array-like, default=None
             Weight of each row in the loss (e.g. to give every log the same total weight).
+        report : bool, default=True
+            ``False`` skips the cross-validation report (``cv_report_`` None) but keeps
+            ``groups`` for the calibration map: the same fit, faster.
 
         Returns
         -------
@@ -299,7 +303,7 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
             raise ParameterError(f"groups has {len(group_values)} values for {len(frame)} rows.")
         self._fit_frame(frame, target, weight, group_values)
         self.cv_report_: CVReport | None = None
-        if self.cv is not None or group_values is not None:
+        if report and (self.cv is not None or group_values is not None):
             self.cv_report_ = cross_validate(
                 self,
                 frame,
@@ -400,10 +404,10 @@ def default_model(*, report: bool = False) -> AutomatabilityModel:
     True
     """
     corpus = load_corpus()
-    if not report:
-        return AutomatabilityModel(cv=None).fit(
-            corpus, corpus["target"], sample_weight=corpus_weights(corpus)
-        )
     return AutomatabilityModel().fit(
-        corpus, corpus["target"], groups=corpus["group"], sample_weight=corpus_weights(corpus)
+        corpus,
+        corpus["target"],
+        groups=corpus["group"],
+        sample_weight=corpus_weights(corpus),
+        report=report,
     )
