@@ -39,6 +39,7 @@ def test_columns_and_order(wohngeld):
         "ml_score",
         "already_automated",
         "knocked_out",
+        "status_record",
         "knockout_criteria",
         "reasons",
         "reasons_for",

@@ -196,6 +196,7 @@ def test_output_columns_and_reasons(parken):
         *crit,
         "rule_score",
         "knocked_out",
+        "status_record",
         "knockout_criteria",
         "reasons_for",
         "reasons_against",

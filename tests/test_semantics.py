@@ -228,17 +228,7 @@ def test_physical_work_scores_at_most_0_3_in_any_log(kind):
     assert scores["knocked_out"].all()
 
 
-def test_status_records_are_knocked_out_and_say_so():
-    names = ["A_SUBMITTED", "A_REGISTERED", "O_CANCELLED", "SRM: Created", "Antrag erfassen"]
-    features = rc.activity_features(_flat_log(names))
-    scores = score_activities(features, lang="en").set_index("activity")
-    status = scores.loc[names[:4]]
-    assert (status["automatability"] <= 0.2).all()
-    assert set(status["knockout_criteria"]) == {"work_step"}
-    assert status.loc["A_REGISTERED", "reasons_against"][0].startswith(
-        "Knock-out: The name ‘REGISTERED’ is a status record"
-    )
-    assert scores.loc["Antrag erfassen", "automatability"] > 0.5
+# Status records are scored from their behaviour: tests/test_status_records.py.
 
 
 # --- rank tests on rc.synth and on two processes written for this test ---------------------

@@ -43,7 +43,9 @@ _OPTIONAL = (
     "display_scale",
     "digits",
     "reason_zero",
+    "applies_to",
 )
+_APPLIES_TO = ("all", "work_steps", "status_records")
 _COMBINE = ("mean", "min", "max", "sum")
 _LANGS = ("de", "en")
 
@@ -66,6 +68,7 @@ class Criterion:
     digits: int
     reason: dict[str, str]
     reason_zero: dict[str, str] | None
+    applies_to: str
     unit: str
     source: str
     year: int
@@ -97,13 +100,18 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Settings:
-    """The non-criterion tables of a catalogue: ``already_automated`` and ``blend``."""
+    """The non-criterion tables of a catalogue: ``already_automated``, ``blend`` and
+    ``status_record`` (the indicator and threshold that mark a status record, and the
+    sentence that says it is scored from its behaviour)."""
 
     automated_indicator: str
     automated_threshold: float
     rule_weight: float
     ml_weight: float
     knockout_cap: float
+    status_indicator: str
+    status_threshold: float
+    status_reason: dict[str, str]
 
 
 def transform_values(values: pd.Series | np.ndarray, spec: Mapping[str, Any]) -> np.ndarray:
@@ -270,6 +278,11 @@ def _criterion(cid: str, raw: Any, catalogue: Mapping[str, Any]) -> Criterion:
     combine = raw.get("combine", "mean")
     if combine not in _COMBINE:
         raise _fail(where, f"combine={combine!r} is not allowed; expected one of {_COMBINE!r}.")
+    applies_to = raw.get("applies_to", "all")
+    if applies_to not in _APPLIES_TO:
+        raise _fail(
+            where, f"applies_to={applies_to!r} is not allowed; expected one of {_APPLIES_TO!r}."
+        )
     human_only = raw.get("human_only", False)
     if not isinstance(human_only, bool):
         raise _fail(where, f"human_only={human_only!r} must be true or false.")
@@ -305,6 +318,7 @@ def _criterion(cid: str, raw: Any, catalogue: Mapping[str, Any]) -> Criterion:
         reason_zero=None
         if raw.get("reason_zero") is None
         else _check_texts(where, "reason_zero", raw["reason_zero"]),
+        applies_to=applies_to,
         unit=raw["unit"],
         source=raw["source"],
         year=year,
@@ -331,7 +345,16 @@ def _settings(spec: Mapping[str, Any], defaults: Mapping[str, Any], catalogue: A
             f"blend rule={rule!r}, ml={ml!r} must be >= 0 and not both 0; knockout_cap={cap!r} "
             f"and already_automated threshold={threshold!r} must lie within 0..1.",
         )
-    return Settings(auto["indicator"], threshold, rule, ml, cap)
+    status = {**defaults["status_record"], **spec.get("status_record", {})}
+    where = "criteria table 'status_record'"
+    if status["indicator"] not in catalogue:
+        close = difflib.get_close_matches(str(status["indicator"]), list(catalogue), n=1, cutoff=0)
+        raise _fail(where, f"indicator {status['indicator']!r} is unknown; closest: {close[0]!r}.")
+    status_threshold = _number(where, "threshold", status["threshold"])
+    reason = _check_texts(where, "status reason", status["reason"])
+    return Settings(
+        auto["indicator"], threshold, rule, ml, cap, status["indicator"], status_threshold, reason
+    )
 
 
 def load_criteria(spec: str | Path | Mapping[str, Any] | None) -> tuple[list[Criterion], Settings]:
@@ -342,7 +365,8 @@ def load_criteria(spec: str | Path | Mapping[str, Any] | None) -> tuple[list[Cri
     spec : str, path, mapping or None
         ``None`` for the default ``criteria.toml``, a path to a TOML file, or a mapping of
         the same shape. Its ``criteria`` table replaces the default criteria as a whole;
-        ``already_automated`` and ``blend`` keys not given keep their default.
+        ``already_automated``, ``blend`` and ``status_record`` keys not given keep their
+        default.
 
     Returns
     -------
@@ -372,12 +396,13 @@ def load_criteria(spec: str | Path | Mapping[str, Any] | None) -> tuple[list[Cri
         raw = spec
     else:
         raise ParameterError(f"criteria={spec!r} must be None, a TOML path or a dict.")
-    unknown = sorted(set(raw) - {"criteria", "already_automated", "blend"})
+    unknown = sorted(set(raw) - {"criteria", "already_automated", "blend", "status_record"})
     table = raw.get("criteria")
     if unknown or not isinstance(table, Mapping) or not table:
         raise ParameterError(
             f"criteria has top-level keys {sorted(raw)!r}; expected a non-empty 'criteria' table "
-            "(one sub-table per criterion) and optionally 'already_automated' and 'blend', as in "
+            "(one sub-table per criterion) and optionally 'already_automated', 'blend' and "
+            "'status_record', as in "
             "rc.scoring.default_criteria()."
         )
     criteria = [_criterion(str(cid), body, CATALOG) for cid, body in table.items()]

@@ -80,12 +80,16 @@ class CVReport:
         Brier score :math:`\frac{1}{n}\sum_i (p_i - y_i)^2`.
     ece : float
         Expected calibration error :math:`\sum_b \frac{n_b}{n} |\bar y_b - \bar p_b|`.
+    brier_uncalibrated, ece_uncalibrated : float
+        The same of the probabilities before the model's ``calibration`` map (equal to
+        ``brier`` and ``ece`` when ``calibration`` is None).
     importances : pandas.DataFrame
         ``feature``, ``mean``, ``std``: drop of the pooled out-of-fold AUC when the input
         column is permuted within each held-out fold (``activity`` = the name block),
         over ``n_repeats`` permutations; sorted by ``mean`` descending.
     predictions : pandas.DataFrame
-        ``row`` (position in the fitted data), ``group``, ``y``, ``proba``.
+        ``row`` (position in the fitted data), ``group``, ``y``, ``proba``,
+        ``proba_uncalibrated``.
     """
 
     scheme: str
@@ -94,6 +98,8 @@ class CVReport:
     calibration: pd.DataFrame
     brier: float
     ece: float
+    brier_uncalibrated: float
+    ece_uncalibrated: float
     importances: pd.DataFrame
     predictions: pd.DataFrame
 
@@ -112,6 +118,7 @@ class CVReport:
             auc=self.auc[self.auc["group"].isin(keep)].reset_index(drop=True),
             predictions=pred.reset_index(drop=True),
             **_summary(pred["y"].to_numpy(), pred["proba"].to_numpy()),
+            **_uncalibrated(pred["y"].to_numpy(), pred["proba_uncalibrated"].to_numpy()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,6 +130,8 @@ class CVReport:
             "calibration": self.calibration,
             "brier": self.brier,
             "ece": self.ece,
+            "brier_uncalibrated": self.brier_uncalibrated,
+            "ece_uncalibrated": self.ece_uncalibrated,
             "importances": self.importances,
         }
 
@@ -143,6 +152,11 @@ def _summary(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
         "brier": float(np.mean((p - y) ** 2)),
         "ece": ece / len(y),
     }
+
+
+def _uncalibrated(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    summary = _summary(y, p)
+    return {"brier_uncalibrated": summary["brier"], "ece_uncalibrated": summary["ece"]}
 
 
 def _splits(
@@ -178,10 +192,15 @@ def cross_validate(
     n_repeats: int,
     random_state: int,
 ) -> CVReport:
-    """Refit clones of ``estimator`` (with ``cv=None``) on folds; see :class:`CVReport`."""
+    """Refit clones of ``estimator`` (with ``cv=None``) on folds; see :class:`CVReport`.
+
+    Each clone is fitted as ``estimator.fit`` fits (``_fit_frame``), with the groups of its
+    training rows, so a calibration map is fitted on inner folds of the training groups only.
+    """
     scheme, splits = _splits(target, groups, n_splits, random_state)
     fitted, rows = [], []
     proba = np.full(len(target), np.nan)
+    raw = np.full(len(target), np.nan)
     fold_of = np.empty(len(target), dtype=object)
     for name, train, test in splits:
         fold_of[test] = name
@@ -190,8 +209,10 @@ def cross_validate(
             continue
         model = clone(estimator).set_params(cv=None)
         weight = None if sample_weight is None else sample_weight[train]
-        model.fit(frame.iloc[train], target[train], sample_weight=weight)
+        inner_groups = None if groups is None else groups[train]
+        model._fit_frame(frame.iloc[train], target[train], weight, inner_groups)
         proba[test] = model.predict_proba(frame.iloc[test])[:, 1]
+        raw[test] = model._raw_proba(frame.iloc[test])
         fitted.append((model, test))
         y_test = target[test]
         single = len(np.unique(y_test)) < 2
@@ -212,6 +233,7 @@ def cross_validate(
             "group": fold_of[done],
             "y": target[done],
             "proba": proba[done],
+            "proba_uncalibrated": raw[done],
         }
     )
     summary = _summary(target[done], proba[done])
@@ -219,7 +241,12 @@ def cross_validate(
         fitted, frame, target, summary["pooled_auc"], n_repeats, random_state
     )
     return CVReport(
-        scheme=scheme, auc=auc, importances=importances, predictions=predictions, **summary
+        scheme=scheme,
+        auc=auc,
+        importances=importances,
+        predictions=predictions,
+        **summary,
+        **_uncalibrated(target[done], raw[done]),
     )
 
 

@@ -8,13 +8,21 @@ for character n-grams. ``docs/model.md`` explains the choices.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
+from ..core.errors import ParameterError
 from ..core.resources import fold_name
 
-__all__ = ["DEFAULT_FEATURES", "EXCLUDED_FEATURES", "EXECUTION_PROFILE"]
+__all__ = ["DEFAULT_FEATURES", "EXCLUDED_FEATURES", "EXECUTION_PROFILE", "LABEL_FEATURES"]
 
 #: Inputs of ``features="default"``: what the name says the work is, and how a person's
 #: execution of it looks (duration, its spread, one-click records, batched records).
@@ -23,11 +31,20 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "label_judgement",
     "label_physical",
     "label_communication",
-    "label_system",
     "handling_median_minutes",
     "handling_cv",
     "instant_share",
     "batch_share",
+)
+#: What the name's action says (``features/labels.py``): blanked for status records
+#: (``label_system ≥ mask_status``), whose name holds no action, so that the model scores
+#: them from their behaviour and the name's classes count neither for nor against them.
+LABEL_FEATURES: tuple[str, ...] = (
+    "label_mechanical",
+    "label_judgement",
+    "label_physical",
+    "label_communication",
+    "label_system",
 )
 #: Execution-profile indicators: blanked (set missing, then imputed) for steps that a
 #: system user mostly executes (``automation_rate ≥ mask_automated``), because there they
@@ -49,6 +66,8 @@ _FLOW += "from the simulator's design and did not transfer to real logs (docs/mo
 EXCLUDED_FEATURES: dict[str, str] = {
     "automation_rate": "leak: says directly whether a system user does the step "
     "(used only to blank the execution profile)",
+    "label_system": "constant after the blanking of status records (used only to blank the "
+    "label indicators of a status record, whose name holds no action)",
     "distinct_resources": "leak: resource identity (a system user is one resource)",
     "off_hours_share": "leak: says who works (night and weekend = software), not what",
     "weekend_share": "leak: says who works (weekend = software), not what",
@@ -85,14 +104,20 @@ EXCLUDED_FEATURES: dict[str, str] = {
 _MINUTES = ("handling_median_minutes", "handling_mean_minutes", "handling_iqr_minutes", "stability")
 
 
-def _blank_automated(frame: pd.DataFrame, threshold: float | None) -> pd.DataFrame:
-    """Set the execution profile to NaN where ``automation_rate ≥ threshold``."""
-    if threshold is None or "automation_rate" not in frame:
-        return frame
+def _blank(
+    frame: pd.DataFrame, threshold: float | None, status: float | None = None
+) -> pd.DataFrame:
+    """Set the execution profile to NaN where ``automation_rate ≥ threshold``, and the
+    label indicators to NaN where ``label_system ≥ status`` (a status record)."""
     out = frame.copy()
-    rows = out["automation_rate"].to_numpy(dtype=float) >= threshold  # NaN: not blanked
-    columns = [c for c in EXECUTION_PROFILE if c in out]
-    out.loc[rows, columns] = np.nan
+    for limit, indicator, columns in (
+        (threshold, "automation_rate", EXECUTION_PROFILE),
+        (status, "label_system", LABEL_FEATURES),
+    ):
+        if limit is None or indicator not in out:
+            continue
+        rows = out[indicator].to_numpy(dtype=float) >= limit  # NaN: not blanked
+        out.loc[rows, [c for c in columns if c in out]] = np.nan
     return out
 
 
@@ -108,3 +133,56 @@ def _label_text(text: str) -> str:
     becomes ``"t draft intern advice"``, ``"Gebühr berechnen"`` ``"gebuehr berechnen"``.
     """
     return re.sub(r"[^a-z]+", " ", fold_name(str(text))).strip()
+
+
+def build_pipeline(model: Any) -> Pipeline:
+    """The unfitted pipeline of an ``AutomatabilityModel`` (blanking, columns, classifier)."""
+    minutes = [c for c in model.features_ if c in _MINUTES]
+    others = [c for c in model.features_ if c not in _MINUTES]
+    blocks: list[tuple[str, Any, Any]] = []
+    if minutes:
+        blocks.append(
+            (
+                "minutes",
+                make_pipeline(
+                    FunctionTransformer(_log_minutes, feature_names_out="one-to-one"),
+                    SimpleImputer(strategy="median", keep_empty_features=True),
+                    StandardScaler(),
+                ),
+                minutes,
+            )
+        )
+    if others:
+        blocks.append(
+            (
+                "indicators",
+                make_pipeline(
+                    SimpleImputer(strategy="median", keep_empty_features=True),
+                    StandardScaler(),
+                ),
+                others,
+            )
+        )
+    if model.text_weight > 0:
+        vectorizer = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(model.ngram_range),
+            preprocessor=_label_text,
+            sublinear_tf=True,
+        )
+        blocks.append(("text", vectorizer, "activity"))
+    if not blocks:
+        raise ParameterError(
+            "AutomatabilityModel has no inputs: features is empty and text_weight=0."
+        )
+    columns = ColumnTransformer(blocks, transformer_weights={"text": float(model.text_weight)})
+    classifier = LogisticRegression(
+        C=float(model.C),
+        class_weight="balanced",
+        max_iter=10_000,
+        random_state=model.random_state,
+    )
+    blank = FunctionTransformer(
+        _blank, kw_args={"threshold": model.mask_automated, "status": model.mask_status}
+    )
+    return Pipeline([("blank", blank), ("columns", columns), ("classifier", classifier)])

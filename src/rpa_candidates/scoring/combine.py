@@ -92,7 +92,9 @@ def score_activities(
     pandas.DataFrame
         One row per activity, in the order of ``features``: ``activity``,
         ``automatability`` (0..1), ``rule_score``, ``ml_score``, ``already_automated``
-        (bool), ``knocked_out`` (bool), ``knockout_criteria`` (str), ``reasons`` (str,
+        (bool), ``knocked_out`` (bool), ``status_record`` (bool: the name is a status record,
+        scored from its behaviour, see :class:`~rpa_candidates.RuleScorer`),
+        ``knockout_criteria`` (str), ``reasons`` (str,
         ``"Dafür: …; Dagegen: …"`` / ``"For: …; Against: …"``), ``reasons_for``,
         ``reasons_against`` (lists of up to three sentences), then ``crit_<id>`` per
         criterion.
@@ -141,6 +143,7 @@ def score_activities(
             "ml_score": ml,
             "already_automated": scorer.already_automated(features.reset_index(drop=True)),
             "knocked_out": frame["knocked_out"],
+            "status_record": frame["status_record"],
             "knockout_criteria": frame["knockout_criteria"],
             "reasons": [
                 _reason_text(p, c, lang)

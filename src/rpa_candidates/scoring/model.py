@@ -20,24 +20,17 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..core.errors import ParameterError
+from ._calibration import apply_calibration, fit_calibration, inner_predictions
 from ._cv import CVReport, cross_validate
 from ._inputs import (
-    _MINUTES,
     DEFAULT_FEATURES,
     EXCLUDED_FEATURES,
     EXECUTION_PROFILE,
-    _blank_automated,
-    _label_text,
-    _log_minutes,
+    build_pipeline,
 )
 from ._params import Interval, Options, check_params
 from .corpus import NUMERIC_FEATURES, corpus_weights, encode_target, load_corpus
@@ -92,6 +85,17 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         batch, off-hours shares) set to missing before imputation, so these indicators
         describe human work only and cannot leak that a step is already automated. Needs
         the column ``automation_rate``; ``None`` switches the blanking off.
+    mask_status : float or None, default=0.5
+        Status records (``label_system ≥ mask_status``: the name records a state and holds
+        no action, ``A_REGISTERED``, ``SRM: Created``) get their label indicators set to
+        missing before imputation, so the model scores them from their behaviour and the
+        name's classes count neither for nor against them. Needs ``label_system``;
+        ``None`` switches it off.
+    calibration : {"sigmoid", "temperature"} or None, default="sigmoid"
+        Calibration map on the logit, fitted on inner out-of-fold predictions of the
+        training data (leave-one-group-out with ``groups``, else stratified ``cv``-fold):
+        ``"sigmoid"`` (Platt: slope and intercept), ``"temperature"`` (slope only), or
+        ``None`` (raw probabilities). Measured in ``docs/model.md``.
     cv : int or None, default=5
         Folds of the stratified k-fold when ``fit`` gets no ``groups``; ``None`` skips the
         cross-validation report (``cv_report_`` is then ``None``).
@@ -111,6 +115,9 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         The numeric indicators ``features`` resolved to.
     classes_ : numpy.ndarray
         ``[0, 1]``; 1 means automatable.
+    calibration_ : tuple of float
+        Slope and intercept ``(a, b)`` of the calibration map
+        :math:`p' = \sigma(a\,\mathrm{logit}(p) + b)`; ``(1.0, 0.0)`` without calibration.
     cv_report_ : CVReport or None
         Out-of-fold AUC per group and pooled, calibration table, permutation importances.
 
@@ -145,6 +152,8 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         "text_weight": Interval(0, None),
         "features": [Options("default", "all"), list, tuple],
         "mask_automated": [Interval(0, 1), None],
+        "mask_status": [Interval(0, 1), None],
+        "calibration": [Options("sigmoid", "temperature"), None],
         "cv": [Interval(2, None, integer=True), None],
         "n_repeats": Interval(1, None, integer=True),
         "random_state": Interval(None, None, integer=True),
@@ -158,6 +167,8 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         text_weight: float = 1.0,
         features: str | Sequence[str] = "default",
         mask_automated: float | None = 0.5,
+        mask_status: float | None = 0.5,
+        calibration: str | None = "sigmoid",
         cv: int | None = 5,
         n_repeats: int = 5,
         random_state: int = 0,
@@ -167,6 +178,8 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         self.text_weight = text_weight
         self.features = features
         self.mask_automated = mask_automated
+        self.mask_status = mask_status
+        self.calibration = calibration
         self.cv = cv
         self.n_repeats = n_repeats
         self.random_state = random_state
@@ -199,8 +212,15 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
 
     def _columns(self) -> list[str]:
         text = ["activity"] if self.text_weight > 0 else []
-        blank = self.mask_automated is not None and "automation_rate" not in self.features_
-        return [*text, *self.features_, *(["automation_rate"] if blank else [])]
+        extra = [
+            column
+            for column, limit in (
+                ("automation_rate", self.mask_automated),
+                ("label_system", self.mask_status),
+            )
+            if limit is not None and column not in self.features_
+        ]
+        return [*text, *self.features_, *extra]
 
     def _frame(self, features: Any, columns: Sequence[str]) -> pd.DataFrame:
         if not isinstance(features, pd.DataFrame):
@@ -222,53 +242,7 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         return frame
 
     def _build(self) -> Pipeline:
-        minutes = [c for c in self.features_ if c in _MINUTES]
-        others = [c for c in self.features_ if c not in _MINUTES]
-        blocks: list[tuple[str, Any, Any]] = []
-        if minutes:
-            blocks.append(
-                (
-                    "minutes",
-                    make_pipeline(
-                        FunctionTransformer(_log_minutes, feature_names_out="one-to-one"),
-                        SimpleImputer(strategy="median", keep_empty_features=True),
-                        StandardScaler(),
-                    ),
-                    minutes,
-                )
-            )
-        if others:
-            blocks.append(
-                (
-                    "indicators",
-                    make_pipeline(
-                        SimpleImputer(strategy="median", keep_empty_features=True),
-                        StandardScaler(),
-                    ),
-                    others,
-                )
-            )
-        if self.text_weight > 0:
-            vectorizer = TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=tuple(self.ngram_range),
-                preprocessor=_label_text,
-                sublinear_tf=True,
-            )
-            blocks.append(("text", vectorizer, "activity"))
-        if not blocks:
-            raise ParameterError(
-                "AutomatabilityModel has no inputs: features is empty and text_weight=0."
-            )
-        columns = ColumnTransformer(blocks, transformer_weights={"text": float(self.text_weight)})
-        classifier = LogisticRegression(
-            C=float(self.C),
-            class_weight="balanced",
-            max_iter=10_000,
-            random_state=self.random_state,
-        )
-        blank = FunctionTransformer(_blank_automated, kw_args={"threshold": self.mask_automated})
-        return Pipeline([("blank", blank), ("columns", columns), ("classifier", classifier)])
+        return build_pipeline(self)
 
     # ---------------------------------------------------------------- API
     def fit(
@@ -278,6 +252,7 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         *,
         groups: Any = None,
         sample_weight: Any = None,
+        report: bool = True,
     ) -> AutomatabilityModel:
         """Fit on labelled activities and cross-validate the same settings.
 
@@ -290,10 +265,13 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
             Booleans, 0/1, or the class names ``"automated"``, ``"highly_automatable"``
             (both → 1), ``"low_automatable"``, ``"cognitive"`` (→ 0).
         groups : array-like, default=None
-            Group of each row (e.g. the log or the town); the report then holds out one
-            group at a time. Without groups: stratified ``cv``-fold.
+            Group of each row (e.g. the log or the town); the report and the calibration
+            map then hold out one group at a time. Without groups: stratified ``cv``-fold.
         sample_weight : array-like, default=None
             Weight of each row in the loss (e.g. to give every log the same total weight).
+        report : bool, default=True
+            ``False`` skips the cross-validation report (``cv_report_`` None) but keeps
+            ``groups`` for the calibration map: the same fit, faster.
 
         Returns
         -------
@@ -323,12 +301,9 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
         group_values = None if groups is None else np.asarray(groups, dtype=object)
         if group_values is not None and len(group_values) != len(frame):
             raise ParameterError(f"groups has {len(group_values)} values for {len(frame)} rows.")
-        self.pipeline_ = self._build().fit(frame, target, classifier__sample_weight=weight)
-        self.feature_names_in_ = np.asarray(columns, dtype=object)
-        self.n_features_in_ = len(columns)
-        self.classes_ = np.array([0, 1])
+        self._fit_frame(frame, target, weight, group_values)
         self.cv_report_: CVReport | None = None
-        if self.cv is not None or group_values is not None:
+        if report and (self.cv is not None or group_values is not None):
             self.cv_report_ = cross_validate(
                 self,
                 frame,
@@ -340,6 +315,27 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
                 random_state=self.random_state,
             )
         return self
+
+    def _fit_frame(
+        self,
+        frame: pd.DataFrame,
+        target: np.ndarray,
+        weight: np.ndarray | None,
+        groups: np.ndarray | None,
+    ) -> None:
+        """Fit the pipeline and, with ``calibration``, the calibration map (no report)."""
+        self.features_ = self._resolve_features()
+        self.pipeline_ = self._build().fit(frame, target, classifier__sample_weight=weight)
+        self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
+        self.n_features_in_ = frame.shape[1]
+        self.classes_ = np.array([0, 1])
+        self.calibration_ = (1.0, 0.0)
+        if self.calibration is not None:
+            inner = inner_predictions(self, frame, target, weight, groups)
+            self.calibration_ = fit_calibration(inner, target, weight, method=self.calibration)
+
+    def _raw_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.pipeline_.predict_proba(frame)[:, 1]
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """Probabilities ``[P(not automatable), P(automatable)]`` per row, shape ``(n, 2)``.
@@ -355,7 +351,9 @@ class AutomatabilityModel(ClassifierMixin, BaseEstimator):
             Column 1 is :math:`\\sigma(w^\\top z(x) + b)`.
         """
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(self._frame(features, self.feature_names_in_))
+        raw = self._raw_proba(self._frame(features, self.feature_names_in_))
+        p = apply_calibration(raw, self.calibration_)
+        return np.column_stack([1.0 - p, p])
 
     def predict(self, features: pd.DataFrame) -> np.ndarray:
         """1 where ``P(automatable) ≥ 0.5``, else 0."""
@@ -406,10 +404,10 @@ def default_model(*, report: bool = False) -> AutomatabilityModel:
     True
     """
     corpus = load_corpus()
-    if not report:
-        return AutomatabilityModel(cv=None).fit(
-            corpus, corpus["target"], sample_weight=corpus_weights(corpus)
-        )
     return AutomatabilityModel().fit(
-        corpus, corpus["target"], groups=corpus["group"], sample_weight=corpus_weights(corpus)
+        corpus,
+        corpus["target"],
+        groups=corpus["group"],
+        sample_weight=corpus_weights(corpus),
+        report=report,
     )

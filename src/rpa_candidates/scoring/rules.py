@@ -59,6 +59,14 @@ class RuleScorer(BaseEstimator):
     With no known criterion the rule score is NaN and the reasons say so. Already-automated
     steps are scored like any other step ("they keep their score").
 
+    A **status record** (``label_system`` ≥ the ``status_record`` threshold: the name records
+    a state, ``A_REGISTERED``, ``SRM: Created``, "Antrag zurückgezogen", and holds no action)
+    is scored from its behaviour, not from its name: the criteria with ``applies_to =
+    "work_steps"`` (the name's action classes) are unknown for it, those with ``applies_to =
+    "status_records"`` (by default ``mechanical_record``: written by a system, instantly or
+    in a batch) are known only for it, and its reasons against begin with the sentence of the
+    ``status_record`` table ("Status record, not a work step: scored from its behaviour").
+
     A knock-out (``knockout_below`` / ``knockout_at_least`` on the indicator value) is an
     exclusion criterion, checked before the weighing as in practitioners' scorecards: it sets
     ``knocked_out`` and scales the score into :math:`[0, c]` with ``knockout_cap`` :math:`c`
@@ -152,7 +160,12 @@ class RuleScorer(BaseEstimator):
                 f"features must be a pandas DataFrame from rc.activity_features(log), "
                 f"got {type(features).__name__}."
             )
-        needed = {"activity", "executions", self.settings_.automated_indicator}
+        needed = {
+            "activity",
+            "executions",
+            self.settings_.automated_indicator,
+            self.settings_.status_indicator,
+        }
         for criterion in self.criteria_:
             needed.update(criterion.indicators)
         missing = sorted(needed - set(features.columns))
@@ -168,11 +181,21 @@ class RuleScorer(BaseEstimator):
         values = pd.to_numeric(features[self.settings_.automated_indicator], errors="coerce")
         return (values >= self.settings_.automated_threshold).fillna(False).astype(bool)
 
+    def status_records(self, features: pd.DataFrame) -> pd.Series:
+        """Status records (the name records a state, no action): indicator ≥ threshold."""
+        check_is_fitted(self, "criteria_")
+        values = pd.to_numeric(features[self.settings_.status_indicator], errors="coerce")
+        return (values >= self.settings_.status_threshold).fillna(False).astype(bool)
+
     def _criterion_scores(
-        self, criterion: Criterion, features: pd.DataFrame, automated: pd.Series
+        self, criterion: Criterion, features: pd.DataFrame, automated: pd.Series, status: pd.Series
     ) -> tuple[pd.Series, pd.Series, pd.Series]:
         values = criterion.raw_values(features)
         unknown = values.isna()
+        if criterion.applies_to == "work_steps":
+            unknown |= status
+        elif criterion.applies_to == "status_records":
+            unknown |= ~status
         if criterion.min_executions:
             executions = pd.to_numeric(features["executions"], errors="coerce").fillna(0)
             unknown |= executions < criterion.min_executions
@@ -198,9 +221,11 @@ class RuleScorer(BaseEstimator):
             One row per activity, in the order of ``features``: ``activity``; ``crit_<id>``
             per criterion (score 0..1, NaN = unknown); ``rule_score`` (weighted mean of the
             known criteria, times ``knockout_cap`` when knocked out, NaN if no criterion is
-            known); ``knocked_out`` (bool); ``knockout_criteria`` (ids, comma-separated,
-            ``""`` if none); ``reasons_for`` and ``reasons_against`` (lists of up to three
-            sentences in ``lang``, strongest first; knock-outs lead the reasons against).
+            known); ``knocked_out`` (bool); ``status_record`` (bool, see below);
+            ``knockout_criteria`` (ids, comma-separated, ``""`` if none); ``reasons_for``
+            and ``reasons_against`` (lists of up to three sentences in ``lang``, strongest
+            first; knock-outs lead the reasons against, after the status sentence of a
+            status record).
         """
         return self._score(features)[0]
 
@@ -210,11 +235,12 @@ class RuleScorer(BaseEstimator):
         self._check_columns(features)
         features = features.reset_index(drop=True)
         automated = self.already_automated(features)
+        status = self.status_records(features)
         out = pd.DataFrame({"activity": features["activity"]})
         values, knocked = {}, {}
         for criterion in self.criteria_:
             values[criterion.id], out[criterion.column], knocked[criterion.id] = (
-                self._criterion_scores(criterion, features, automated)
+                self._criterion_scores(criterion, features, automated, status)
             )
         scores = out[[c.column for c in self.criteria_]].to_numpy(dtype=float)
         weights = np.array([c.weight for c in self.criteria_])
@@ -227,6 +253,7 @@ class RuleScorer(BaseEstimator):
         out_knocked = knock_frame.any(axis=1).to_numpy(dtype=bool)
         out["rule_score"] = np.where(out_knocked, self.settings_.knockout_cap * mean, mean)
         out["knocked_out"] = out_knocked
+        out["status_record"] = status.to_numpy(dtype=bool)
         out["knockout_criteria"] = [
             ", ".join(c.id for c in self.criteria_ if row[c.id])
             for _, row in knock_frame.iterrows()
@@ -239,6 +266,11 @@ class RuleScorer(BaseEstimator):
         reasons = [
             self._reasons(i, scores[i], values, knock_frame, readings.get(str(activity)))
             for i, activity in enumerate(features["activity"])
+        ]
+        note = self.settings_.status_reason[self.lang]
+        reasons = [
+            (pro, [note, *contra][:_N_REASONS]) if is_status else (pro, contra)
+            for (pro, contra), is_status in zip(reasons, status, strict=True)
         ]
         out["reasons_for"] = [r[0] for r in reasons]
         out["reasons_against"] = [r[1] for r in reasons]
