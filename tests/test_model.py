@@ -197,6 +197,25 @@ def test_calibration_is_a_rising_map_of_the_raw_probabilities():
         assert {"proba", "proba_uncalibrated"} <= set(report.predictions.columns)
 
 
+def test_shipped_calibration_map_is_what_the_corpus_fit_gives():
+    """data/calibration.toml holds the map a fresh fit on the bundled corpus gives, and
+    default_model() applies it without refitting (scripts/write_calibration.py)."""
+    from rpa_candidates.scoring.model import shipped_calibration
+
+    shipped = shipped_calibration()
+    assert shipped is not None  # the corpus is the one the map was fitted on
+    method, (slope, intercept) = shipped
+    fitted = default_model(report=True)  # fits the map on the inner predictions
+    assert method == fitted.calibration == "sigmoid"
+    assert fitted.calibration_ == pytest.approx((slope, intercept), rel=1e-9)
+    assert slope == pytest.approx(0.667, abs=1e-3)  # measured
+    quick = default_model()
+    assert quick.calibration == "sigmoid"
+    assert quick.calibration_ == (slope, intercept)
+    x = load_corpus().head(40)
+    np.testing.assert_allclose(quick.predict_proba(x), fitted.predict_proba(x), rtol=1e-9)
+
+
 def test_a_falling_platt_map_is_replaced_by_the_identity():
     from rpa_candidates.scoring._calibration import fit_calibration
 
