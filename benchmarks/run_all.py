@@ -210,8 +210,8 @@ def render(e2e: dict, ingest: dict | None, command: str) -> str:
         "",
         f"Measured {meta['when']} on {meta['cpu_count']} cores, Python {meta['python']}, "
         f"with `{command}`. 1-minute load average before the runs: "
-        f"{min(loads):.1f}–{max(loads):.1f} (0 is an idle machine; other developers' "
-        "tests ran in parallel).",
+        f"{min(loads):.1f}–{max(loads):.1f} (0 is an idle machine; the benchmark's own "
+        "contenders run one after the other).",
         "",
         "### Targets",
         "",
@@ -267,6 +267,7 @@ def main() -> None:
     parser.add_argument("--doc-only", action="store_true", help="re-render from the JSON")
     args = parser.parse_args()
     command = "PYTHONPATH=src python benchmarks/run_all.py" + (" --quick" if args.quick else "")
+    command += " --skip-ingest" if args.skip_ingest else ""
     started = time.perf_counter()
     if not args.doc_only:
         if not args.skip_ingest:
