@@ -325,14 +325,18 @@ def _criterion(cid: str, raw: Any, catalogue: Mapping[str, Any]) -> Criterion:
     )
 
 
+def _indicator_and_threshold(where: str, table: Mapping[str, Any], catalogue: Any) -> float:
+    """Check ``table``'s indicator against the catalogue; its threshold as a number."""
+    if table["indicator"] not in catalogue:
+        close = difflib.get_close_matches(str(table["indicator"]), list(catalogue), n=1, cutoff=0)
+        raise _fail(where, f"indicator {table['indicator']!r} is unknown; closest: {close[0]!r}.")
+    return _number(where, "threshold", table["threshold"])
+
+
 def _settings(spec: Mapping[str, Any], defaults: Mapping[str, Any], catalogue: Any) -> Settings:
     auto = {**defaults["already_automated"], **spec.get("already_automated", {})}
     blend = {**defaults["blend"], **spec.get("blend", {})}
-    where = "criteria table 'already_automated'"
-    if auto["indicator"] not in catalogue:
-        close = difflib.get_close_matches(str(auto["indicator"]), list(catalogue), n=1, cutoff=0)
-        raise _fail(where, f"indicator {auto['indicator']!r} is unknown; closest: {close[0]!r}.")
-    threshold = _number(where, "threshold", auto["threshold"])
+    threshold = _indicator_and_threshold("criteria table 'already_automated'", auto, catalogue)
     where = "criteria table 'blend'"
     unknown = sorted(set(blend) - {"rule", "ml", "knockout_cap", "unit", "source", "year"})
     if unknown:
@@ -347,10 +351,7 @@ def _settings(spec: Mapping[str, Any], defaults: Mapping[str, Any], catalogue: A
         )
     status = {**defaults["status_record"], **spec.get("status_record", {})}
     where = "criteria table 'status_record'"
-    if status["indicator"] not in catalogue:
-        close = difflib.get_close_matches(str(status["indicator"]), list(catalogue), n=1, cutoff=0)
-        raise _fail(where, f"indicator {status['indicator']!r} is unknown; closest: {close[0]!r}.")
-    status_threshold = _number(where, "threshold", status["threshold"])
+    status_threshold = _indicator_and_threshold(where, status, catalogue)
     reason = _check_texts(where, "status reason", status["reason"])
     return Settings(
         auto["indicator"], threshold, rule, ml, cap, status["indicator"], status_threshold, reason
