@@ -11,7 +11,6 @@ The map is Platt scaling on the inner leave-one-log-out predictions of the bundl
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from pathlib import Path
@@ -19,7 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rpa_candidates.scoring.corpus import corpus_weights, load_corpus  # noqa: E402
+from rpa_candidates.scoring.corpus import (  # noqa: E402
+    corpus_sha256,
+    corpus_weights,
+    load_corpus,
+)
 from rpa_candidates.scoring.model import AutomatabilityModel  # noqa: E402
 
 
@@ -34,7 +37,7 @@ def main() -> None:
     )
     slope, intercept = model.calibration_
     data = REPO / "src" / "rpa_candidates" / "data"
-    digest = hashlib.sha256((data / "training_corpus.csv").read_bytes()).hexdigest()
+    digest = corpus_sha256()
     path = data / "calibration.toml"
     text = path.read_text(encoding="utf-8")
     for key, value in (("slope", repr(slope)), ("intercept", repr(intercept))):

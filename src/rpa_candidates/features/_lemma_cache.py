@@ -191,6 +191,11 @@ def lemmatize(word: str, lang: str) -> str:
     return _lemmatizer().lemmatize(word, lang)
 
 
+@cache
+def _lookup() -> DictionaryLookupStrategy:
+    return DictionaryLookupStrategy(_FACTORY)
+
+
 def is_known(word: str, lang: str) -> bool:
     """``simplemma.is_known(word, lang=lang)`` on the cached dictionaries."""
-    return DictionaryLookupStrategy(_FACTORY).get_lemma(normalize_token(word), lang) is not None
+    return _lookup().get_lemma(normalize_token(word), lang) is not None

@@ -219,15 +219,20 @@ def replay_fitness(
     cases = replayed["cases"].to_numpy(dtype="float64")
     scale = tail / n_sampled if n_sampled else 0.0
     all_cases = float(variants["cases"].sum())
-    columns = ("missing_tokens", "consumed_tokens", "remaining_tokens", "produced_tokens")
+    columns = (
+        "missing_tokens",
+        "consumed_tokens",
+        "remaining_tokens",
+        "produced_tokens",
+        "trace_fitness",
+        "trace_is_fit",
+    )
     x = {c: diag[c].to_numpy(dtype="float64") * cases for c in columns}
-    x["trace_fitness"] = diag["trace_fitness"].to_numpy(dtype="float64") * cases
-    x["trace_is_fit"] = diag["trace_is_fit"].to_numpy(dtype="float64") * cases
     x["cases"] = cases
+    tail_rows = np.flatnonzero(~in_head)
 
-    def estimate(rows: np.ndarray | None = None) -> dict[str, float]:
-        tail_rows = np.flatnonzero(~in_head) if rows is None else rows
-        return {k: float(v[in_head].sum() + scale * v[tail_rows].sum()) for k, v in x.items()}
+    def estimate(rows: np.ndarray) -> dict[str, float]:
+        return {k: float(v[in_head].sum() + scale * v[rows].sum()) for k, v in x.items()}
 
     def log_fitness(s: dict[str, float]) -> float:
         if s["consumed_tokens"] <= 0 or s["produced_tokens"] <= 0:
@@ -236,16 +241,15 @@ def replay_fitness(
             1 - s["remaining_tokens"] / s["produced_tokens"]
         )
 
-    sums = estimate()
+    sums = estimate(tail_rows)
     standard_error = 0.0
     if n_sampled > 1:
-        tail_rows = np.flatnonzero(~in_head)
         boot = [
             log_fitness(estimate(rng.choice(tail_rows, size=n_sampled, replace=True)))
             for _ in range(200)
         ]
         standard_error = float(np.std(boot, ddof=1))
-    total = sums["cases"] if n_sampled else float(cases.sum())
+    total = sums["cases"]  # all cases (estimated) with a sample, else the replayed ones
     return {
         "log_fitness": log_fitness(sums),
         "average_trace_fitness": sums["trace_fitness"] / total if total else 0.0,

@@ -42,6 +42,15 @@ _META = ("log", "group", "kind", "activity", "label", "target", "label_source")
 CORPUS_COLUMNS: list[str] = [*_META, *NUMERIC_FEATURES]
 
 
+def corpus_sha256() -> str:
+    """SHA-256 of the bundled ``data/training_corpus.csv`` (the file the shipped
+    calibration map of ``data/calibration.toml`` was fitted on)."""
+    import hashlib
+
+    path = resources.files("rpa_candidates") / "data" / "training_corpus.csv"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def load_corpus() -> pd.DataFrame:
     """The bundled training corpus ``data/training_corpus.csv``.
 

@@ -34,7 +34,13 @@ from ._inputs import (
     build_pipeline,
 )
 from ._params import Interval, Options, check_params
-from .corpus import NUMERIC_FEATURES, corpus_weights, encode_target, load_corpus
+from .corpus import (
+    NUMERIC_FEATURES,
+    corpus_sha256,
+    corpus_weights,
+    encode_target,
+    load_corpus,
+)
 
 __all__ = [
     "DEFAULT_FEATURES",
@@ -408,37 +414,25 @@ def default_model(*, report: bool = False) -> AutomatabilityModel:
     True
     """
     corpus = load_corpus()
-    shipped = shipped_calibration()
-    if report or shipped is None:
-        return AutomatabilityModel().fit(
-            corpus,
-            corpus["target"],
-            groups=corpus["group"],
-            sample_weight=corpus_weights(corpus),
-            report=report,
-        )
-    # the map of data/calibration.toml, fitted on this corpus: the same model without the
-    # eight inner fits of the map
-    model = AutomatabilityModel(calibration=None).fit(
+    # without the report, the map of data/calibration.toml (fitted on this corpus) instead
+    # of the eight inner fits of the map
+    shipped = None if report else shipped_calibration()
+    model = AutomatabilityModel(**({"calibration": None} if shipped else {})).fit(
         corpus,
         corpus["target"],
         groups=corpus["group"],
         sample_weight=corpus_weights(corpus),
-        report=False,
+        report=report,
     )
-    model.calibration = shipped[0]
-    model.calibration_ = shipped[1]
+    if shipped is not None:
+        model.calibration, model.calibration_ = shipped
     return model
 
 
 def shipped_calibration() -> tuple[str, tuple[float, float]] | None:
     """Method and ``(slope, intercept)`` of ``data/calibration.toml``, or None when the
     bundled corpus is not the one the map was fitted on (its SHA-256 differs)."""
-    import hashlib
-    from importlib import resources
-
     entry = load_toml("calibration.toml")["default_map"]
-    corpus = (resources.files("rpa_candidates") / "data" / "training_corpus.csv").read_bytes()
-    if hashlib.sha256(corpus).hexdigest() != entry["corpus_sha256"]:
+    if corpus_sha256() != entry["corpus_sha256"]:
         return None
     return str(entry["method"]), (float(entry["slope"]), float(entry["intercept"]))
