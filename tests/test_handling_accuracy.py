@@ -43,7 +43,12 @@ def test_bpic2012_w_overnight_items_are_closed_by_the_system():
 @pytest.mark.slow
 def test_bpic2012_w_mean_handling_minutes_against_real_durations():
     table = accuracy.bpi_table()
-    assert set(table["handling_source"]) == {"resource_gap"}
+    source = table.set_index("activity")["handling_source"]
+    assert set(source.index[source == "resource_gap_unidentified"]) == {"W_Beoordelen fraude"}
+    # over the five identified activities: 0.498 and 0.326
+    kept = table[table["handling_source"] == "resource_gap"]
+    assert kept["ape_mean"].median() <= 0.51
+    assert kept["ape_mean_same_day"].median() <= 0.33
     # the overnight items carry 22-88 % of each activity's summed start→complete time
     assert table["overnight_share"].between(0.2, 0.9).all()
     # measured MdAPE of the mean: 0.560 against all items, 0.332 against the items not open
@@ -67,13 +72,13 @@ def test_bpic2012_w_mean_handling_minutes_against_real_durations():
 )
 def test_gross_hours_of_complete_only_synthetic_logs(process, bound):
     # 1000 cases, seed 0, start column dropped: median APE of gross hours (human executions
-    # x mean handling minutes) against the realised true_handling_hours, per activity;
-    # measured 0.017, 0.036, 0.047, 0.020 (with 300 cases the idle model fails for the
-    # barely busy staff of eingangsrechnung and bewohnerparken: 0.18 and 1.47)
+    # x mean handling minutes) against the realised true_handling_hours, per identified
+    # resource_gap activity; measured 0.017, 0.029, 0.029, 0.029 (0.017, 0.036, 0.047, 0.020
+    # before the identification check; at 300 cases: tests/test_identification.py)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rc.DataQualityWarning)
         table = accuracy.synth_table(process, n_cases=1000, seed=0, mode="resource_gap")
     gap = table[table["handling_source"] == "resource_gap"]
-    assert len(gap) >= 8
+    assert len(gap) >= 7
     assert np.isfinite(gap["ape_gross"]).all()
     assert gap["ape_gross"].median() <= bound

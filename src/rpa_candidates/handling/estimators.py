@@ -17,7 +17,13 @@ Estimators written once as narwhals expressions over
   (:mod:`rpa_candidates.handling.resolution`): no handling time from timestamps at all;
 * ``lifecycle_elapsed``: the activity has starts, but fewer than ``min_credible_span_share``
   of its spans are credible as work (same local day, ``0 ≤ ts − start_ts ≤
-  session_hours``): the spans are mostly waiting, no handling time is taken from them.
+  session_hours``): the spans are mostly waiting, no handling time is taken from them;
+* ``resource_gap_unidentified``: a ``resource_gap`` activity whose mean handling time the
+  gaps do not identify: over a bootstrap of the gap histogram the idle model's mean varies
+  by more than ``idle_max_log_sd`` on the log scale (:func:`rpa_candidates.handling.idle.
+  identification`), e.g. a step one person does alone and seldom. Its indicators still
+  describe the corrected gaps (the model reads them as a profile), but relief takes no
+  handling time from it (:mod:`rpa_candidates.relief.bootstrap` maps no column to it).
 
 For ``lifecycle`` only the credible spans count (``work_s``): a span across a night or
 longer than one working session (ArbZG § 3: 10 h) is elapsed time, and the activity's mean
@@ -56,12 +62,21 @@ if TYPE_CHECKING:
     from ..core.eventlog import EventLog
     from ..core.prepared import PreparedLog
 
-__all__ = ["SOURCES", "estimator_instances", "handling_times", "instance_handling", "summarise"]
+__all__ = [
+    "SOURCES",
+    "UNIDENTIFIED",
+    "estimator_instances",
+    "handling_times",
+    "instance_handling",
+    "summarise",
+]
 
 #: The values of ``handling_source``, in order of preference after ``given``.
 SOURCES = ("given", "lifecycle", "resource_gap", "case_gap")
 #: Sources that give no handling time from timestamps (relief unknown unless ``given``).
-NO_ESTIMATE = ("unknown", "lifecycle_elapsed")
+NO_ESTIMATE = ("unknown", "lifecycle_elapsed", "resource_gap_unidentified")
+#: A ``resource_gap`` activity whose mean the gaps do not identify (idle model bootstrap).
+UNIDENTIFIED = "resource_gap_unidentified"
 
 
 def _automated(resources: Any) -> list[str]:
@@ -194,9 +209,11 @@ def _instance_handling(
     # the source per activity does not depend on the idle correction (it keeps which
     # gaps are null); fit the idle model only if some activity uses the gaps
     table = engine.collect(counts.select("activity", source.alias("source")), sort=None)
-    choice = engine.small_frame(table, like=inst, spark_schema="activity string, source string")
     if s.idle_correction and (table["source"] == "resource_gap").any():
+        weak = table["activity"].astype(str).isin(idle.unidentified(inst, s))
+        table.loc[weak & (table["source"] == "resource_gap"), "source"] = UNIDENTIFIED
         inst = idle.remove_idle(inst, s)
+    choice = engine.small_frame(table, like=inst, spark_schema="activity string, source string")
     given_seconds = nw.lit(None, dtype=nw.Float64)
     for activity, minutes in given.items():
         given_seconds = (
@@ -208,7 +225,7 @@ def _instance_handling(
         .then(given_seconds)
         .when(by == "lifecycle")
         .then(nw.col("work_s"))
-        .when(by == "resource_gap")
+        .when(by.is_in(["resource_gap", UNIDENTIFIED]))  # the indicators describe the gaps
         .then(nw.col("gap_s"))
         .when(by == "case_gap")
         .then(nw.col("case_s"))
@@ -309,6 +326,7 @@ def handling_times(
     min_resource_gaps: int | None = None,
     min_resource_gap_share: float | None = None,
     idle_correction: bool | None = None,
+    idle_max_log_sd: float | None = None,
 ) -> pd.DataFrame:
     """Handling time per activity, from the best source available for each activity.
 
@@ -335,6 +353,10 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
     idle_correction : bool, default=None
         Remove the idle time before each item from its resource gap
         (:mod:`rpa_candidates.handling.idle`); ``None`` takes the default (``True``).
+    idle_max_log_sd : float, default=None
+        Largest bootstrap spread of a ``resource_gap`` mean (log scale) that is kept;
+        above it the activity is ``resource_gap_unidentified``. ``None``: 0.1;
+        ``float("inf")`` keeps every estimate.
 
     Returns
     -------
@@ -363,7 +385,7 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
     >>> events = rc.synth.simulate("wohngeld", n_cases=60, seed=1).events.drop(columns="start")
     >>> table = timing.handling_times(rc.read_log(events, timestamp="end"))
     >>> sorted(set(table["handling_source"]) - {"resource_gap", "case_gap"})
-    []
+    ['resource_gap_unidentified']
     """
     settings = load_settings(
         resource_gap_cap_minutes=resource_gap_cap_minutes,
@@ -375,6 +397,7 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
         min_resource_gaps=min_resource_gaps,
         min_resource_gap_share=min_resource_gap_share,
         idle_correction=idle_correction,
+        idle_max_log_sd=idle_max_log_sd,
     )
     given = _standard_minutes(standard_times)
     if resources is None:

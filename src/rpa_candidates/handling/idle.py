@@ -55,7 +55,7 @@ from ..core import engine
 if TYPE_CHECKING:
     from .settings import TimingSettings
 
-__all__ = ["fit", "remove_idle"]
+__all__ = ["activity_means", "fit", "identification", "remove_idle", "unidentified"]
 
 #: The grid reaches this multiple of the cap (room for the unobserved gaps above it).
 EXTEND = 3.0
@@ -94,6 +94,7 @@ def fit(
     cap: float,
     max_iterations: int = 500,
     tolerance: float = 1e-8,
+    start: dict[str, object] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """EM fit of ``G = H + I`` on binned gaps (see the module docstring).
 
@@ -109,6 +110,9 @@ def fit(
         EM iterations at most.
     tolerance : float, default=1e-8
         Stop when the log-likelihood changes by less than this share.
+    start : dict, default=None
+        The ``params`` of an earlier fit on the same resources and activities to start
+        from (the bootstrap of :func:`identification`); ``None`` starts from the gaps.
 
     Returns
     -------
@@ -134,13 +138,19 @@ def fit(
     # start: H a little below the gaps, half the gaps after a pause as long as the mean gap
     weights = np.zeros((len(act), k_obs))
     np.add.at(weights, pa, counts)
-    mean_log = (weights * log_c[:k_obs]).sum(1) / weights.sum(1)
-    var_log = (weights * (log_c[:k_obs] - mean_log[:, None]) ** 2).sum(1) / weights.sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a bootstrap draw without gaps
+        mean_log = (weights * log_c[:k_obs]).sum(1) / weights.sum(1)
+        var_log = (weights * (log_c[:k_obs] - mean_log[:, None]) ** 2).sum(1) / weights.sum(1)
     mu, sigma = mean_log - 0.3, np.maximum(np.sqrt(var_log), 0.3)
     groups = [np.flatnonzero(pr == r) for r in range(len(res))]
-    mean_gap = (counts * centre[:k_obs]).sum(1) / n_pair
-    p0 = np.full(len(res), 0.5)
-    q = np.array([np.exp(-width / max(mean_gap[g].mean(), width)) for g in groups])
+    if start is None:
+        mean_gap = (counts * centre[:k_obs]).sum(1) / n_pair
+        p0 = np.full(len(res), 0.5)
+        q = np.array([np.exp(-width / max(mean_gap[g].mean(), width)) for g in groups])
+    else:
+        mu, sigma = np.array(start["mu"], dtype=float), np.array(start["sigma"], dtype=float)
+        p0 = np.array(start["p0"], dtype=float)
+        q = np.exp(-width / np.array(start["idle_mean"], dtype=float))
     loglik: list[float] = []
 
     def model(ph: np.ndarray, r: int, idx: np.ndarray):
@@ -180,8 +190,11 @@ def fit(
             new_q[r] = np.clip(m_bar / (1 + m_bar), 1e-12, 1 - 1e-9)
         loglik.append(ll)
         total = h_counts.sum(1)
-        mu = (h_counts * log_c).sum(1) / total
-        sigma = np.sqrt(np.maximum((h_counts * (log_c - mu[:, None]) ** 2).sum(1) / total, 1e-4))
+        seen = total > 0  # an activity without gaps (a bootstrap draw) keeps its values
+        new_mu = (h_counts * log_c).sum(1) / np.where(seen, total, 1.0)
+        spread = (h_counts * (log_c - new_mu[:, None]) ** 2).sum(1) / np.where(seen, total, 1.0)
+        mu = np.where(seen, new_mu, mu)
+        sigma = np.where(seen, np.sqrt(np.maximum(spread, 1e-4)), sigma)
         p0, q = new_p0, new_q
         if len(loglik) > 1 and abs(loglik[-1] - loglik[-2]) <= tolerance * abs(loglik[-1]):
             break
@@ -207,6 +220,58 @@ def fit(
     return table[[*KEYS, "share"]], params
 
 
+def activity_means(table: pd.DataFrame, hist: pd.DataFrame, width: float) -> pd.Series:
+    """Mean posterior handling seconds per activity, ``Σ n · c · share / Σ n`` over the
+    bins of ``hist`` (``c`` the bin centre): the grid value of the mean relief uses."""
+    t = table.merge(hist[[*KEYS, "n"]], on=KEYS)
+    t["h"] = (t["_bin"] + 0.5) * width * t["share"] * t["n"]
+    g = t.groupby("activity", observed=True)[["h", "n"]].sum()
+    return g["h"] / g["n"].where(g["n"] > 0)
+
+
+def identification(
+    hist: pd.DataFrame,
+    table: pd.DataFrame,
+    params: dict[str, object],
+    *,
+    width: float,
+    cap: float,
+    resamples: int = 10,
+    max_iterations: int = 50,
+    tolerance: float = 1e-8,
+    random_state: int = 14,
+) -> pd.Series:
+    """How well the data pin down each activity's mean handling time: the standard
+    deviation of ``log(mean_b / mean)`` over a Poisson bootstrap of the gap histogram.
+
+    Each draw ``b`` reweights every bin count by ``n_b ~ Poisson(n)`` and refits from the
+    fit's own parameters (``start``, at most ``max_iterations`` EM steps), so the spread is
+    that of the estimate where the likelihood is flat: an activity whose gaps cannot
+    separate handling from idle time (few gaps, staff idle most of the time, one person
+    who does the step alone) gets a wide spread, a busy step a narrow one. Returned per
+    activity (NaN where a draw had no gaps at all)::
+
+        sd_a = sd_b( log(mean_ab / mean_a) ),   mean = :func:`activity_means`
+    """
+    base = activity_means(table, hist, width)
+    rng = np.random.default_rng(random_state)
+    draws = []
+    for _ in range(max(2, int(resamples))):
+        boot = hist.assign(n=rng.poisson(hist["n"].to_numpy(dtype=float)))
+        t, _ = fit(
+            boot,
+            width=width,
+            cap=cap,
+            max_iterations=max_iterations,
+            tolerance=tolerance,
+            start=params,
+        )
+        draws.append(activity_means(t, boot, width))
+    ratios = pd.concat(draws, axis=1).div(base, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(ratios).std(axis=1, ddof=1).rename("log_sd")
+
+
 def _lookup(table: pd.DataFrame, like: nw.LazyFrame) -> nw.LazyFrame:
     """``table`` as a lazy frame of the backend of ``like`` (keys categorical where
     ``like``'s are)."""
@@ -215,19 +280,42 @@ def _lookup(table: pd.DataFrame, like: nw.LazyFrame) -> nw.LazyFrame:
     return engine.small_frame(table, like=like, spark_schema=schema)
 
 
-_CACHE: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+def _digest(hist: pd.DataFrame) -> str:
+    return hashlib.sha256(
+        pd.util.hash_pandas_object(hist, index=False).to_numpy().tobytes()
+    ).hexdigest()
 
 
-def _fit_cached(hist: pd.DataFrame, **kw: float) -> pd.DataFrame:
-    """:func:`fit`'s table, kept for the last few histograms (features, then bootstrap)."""
-    digest = hashlib.sha256(pd.util.hash_pandas_object(hist, index=False).to_numpy().tobytes())
-    key = (digest.hexdigest(), *sorted(kw.items()))
+_CACHE: OrderedDict[tuple, tuple[pd.DataFrame, dict[str, object]]] = OrderedDict()
+
+
+def _fit_cached(hist: pd.DataFrame, **kw: float) -> tuple[pd.DataFrame, dict[str, object]]:
+    """:func:`fit`'s result, kept for the last few histograms (features, then bootstrap)."""
+    key = (_digest(hist), *sorted(kw.items()))
     if key not in _CACHE:
-        _CACHE[key] = fit(hist, **kw)[0]
+        _CACHE[key] = fit(hist, **kw)
         while len(_CACHE) > 8:
             _CACHE.popitem(last=False)
     _CACHE.move_to_end(key)
     return _CACHE[key]
+
+
+def _histogram(instances: nw.LazyFrame, width: float) -> tuple[nw.LazyFrame, pd.DataFrame]:
+    binned = instances.with_columns((nw.col("gap_s") / width).floor().cast(nw.Int64).alias("_bin"))
+    hist = engine.collect(
+        binned.filter(~nw.col("gap_s").is_null()).group_by(*KEYS).agg(nw.len().alias("n")),
+        sort=KEYS,
+    )
+    return binned, hist
+
+
+def _fit_options(settings: TimingSettings) -> dict[str, float]:
+    return {
+        "width": settings.idle_bin_seconds,
+        "cap": settings.resource_gap_cap_minutes * 60.0,
+        "max_iterations": settings.idle_max_iterations,
+        "tolerance": settings.idle_tolerance,
+    }
 
 
 def remove_idle(instances: nw.LazyFrame, settings: TimingSettings) -> nw.LazyFrame:
@@ -237,23 +325,43 @@ def remove_idle(instances: nw.LazyFrame, settings: TimingSettings) -> nw.LazyFra
     a valid session gap). One group-by is collected (the gap histogram per resource and
     activity), the fitted shares are joined back lazily.
     """
-    width = settings.idle_bin_seconds
-    binned = instances.with_columns((nw.col("gap_s") / width).floor().cast(nw.Int64).alias("_bin"))
-    hist = engine.collect(
-        binned.filter(~nw.col("gap_s").is_null()).group_by(*KEYS).agg(nw.len().alias("n")),
-        sort=KEYS,
-    )
+    binned, hist = _histogram(instances, settings.idle_bin_seconds)
     if hist.empty:
         return instances
-    table = _fit_cached(
-        hist,
-        width=width,
-        cap=settings.resource_gap_cap_minutes * 60.0,
-        max_iterations=settings.idle_max_iterations,
-        tolerance=settings.idle_tolerance,
-    )
+    table, _ = _fit_cached(hist, **_fit_options(settings))
     return (
         binned.join(_lookup(table, binned), on=KEYS, how="left")
         .with_columns((nw.col("gap_s") * nw.col("share")).alias("gap_s"))
         .drop("_bin", "share")
     )
+
+
+_SPREAD: OrderedDict[tuple, pd.Series] = OrderedDict()
+
+
+def unidentified(instances: nw.LazyFrame, settings: TimingSettings) -> list[str]:
+    """Activities whose mean handling time the gaps do not identify: the bootstrap
+    standard deviation of :func:`identification` is above ``settings.idle_max_log_sd``
+    (or undefined). ``instances`` as for :func:`remove_idle`, before the correction; the
+    fit is the cached one of :func:`remove_idle`."""
+    _, hist = _histogram(instances, settings.idle_bin_seconds)
+    if hist.empty:
+        return []
+    options = _fit_options(settings)
+    table, params = _fit_cached(hist, **options)
+    key = (_digest(hist), *sorted(options.items()), settings.idle_resamples)
+    if key not in _SPREAD:
+        _SPREAD[key] = identification(
+            hist,
+            table,
+            params,
+            width=options["width"],
+            cap=options["cap"],
+            resamples=settings.idle_resamples,
+            tolerance=settings.idle_tolerance,
+        )
+        while len(_SPREAD) > 8:
+            _SPREAD.popitem(last=False)
+    spread = _SPREAD[key]
+    weak = ~(spread <= settings.idle_max_log_sd)  # NaN counts as not identified
+    return sorted(str(a) for a in spread.index[weak])

@@ -179,24 +179,31 @@ def unmeasurable(table: pd.DataFrame) -> list[str]:
 
 def warn_unmeasured(features: pd.DataFrame, stacklevel: int = 3) -> None:
     """A :class:`~rpa_candidates.errors.DataQualityWarning` naming the steps whose handling
-    source is ``unknown`` or ``lifecycle_elapsed`` (no handling time from timestamps)."""
+    source is ``unknown``, ``lifecycle_elapsed`` or ``resource_gap_unidentified`` (no
+    handling time from timestamps)."""
     import warnings
 
     from ..core.errors import DataQualityWarning
 
     source = features.set_index("activity")["handling_source"]
-    dates = sorted(str(a) for a in source.index[source == "unknown"])
-    elapsed = sorted(str(a) for a in source.index[source == "lifecycle_elapsed"])
-    if not dates and not elapsed:
-        return
     parts = []
-    if dates:
-        parts.append(f"{len(dates)} step(s) with date-only timestamps {dates[:10]!r}")
-    if elapsed:
-        parts.append(
-            f"{len(elapsed)} step(s) whose start-to-complete spans are mostly elapsed time "
-            f"(across nights or longer than one working session) {elapsed[:10]!r}"
-        )
+    for code, what in (
+        ("unknown", "with date-only timestamps"),
+        (
+            "lifecycle_elapsed",
+            "whose start-to-complete spans are mostly elapsed time (across nights or longer "
+            "than one working session)",
+        ),
+        (
+            "resource_gap_unidentified",
+            "whose gaps between one person's completions do not separate handling from idle time",
+        ),
+    ):
+        steps = sorted(str(a) for a in source.index[source == code])
+        if steps:
+            parts.append(f"{len(steps)} step(s) {what} {steps[:10]!r}")
+    if not parts:
+        return
     warnings.warn(
         "No handling time from timestamps for " + " and ".join(parts) + ": their relief is "
         "unknown. Map them to standard minutes (rc.timing.standard_times(), the Destatis "

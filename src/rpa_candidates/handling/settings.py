@@ -49,6 +49,13 @@ class TimingSettings:
         EM iterations at most.
     idle_tolerance : float
         EM stops when the log-likelihood changes by less than this share.
+    idle_resamples : int
+        Bootstrap draws of the gap histogram that measure how well each activity's mean
+        handling time is identified (:func:`rpa_candidates.handling.idle.identification`).
+    idle_max_log_sd : float
+        Largest bootstrap standard deviation of ``log(mean handling time)`` with which a
+        ``resource_gap`` estimate is kept; above it the activity is
+        ``resource_gap_unidentified`` (no handling time).
     max_date_only_share : float
         Share of stamps at local 00:00:00 from which an activity (or the log) has dates
         only (:mod:`rpa_candidates.handling.resolution`).
@@ -74,6 +81,8 @@ class TimingSettings:
     idle_bin_seconds: float
     idle_max_iterations: int
     idle_tolerance: float
+    idle_resamples: int
+    idle_max_log_sd: float
     max_date_only_share: float
     minute_resolution_share: float
     session_hours: float
@@ -153,6 +162,8 @@ def _check(s: TimingSettings) -> TimingSettings:
         idle_bin_seconds=number("idle_bin_seconds", 0.001, 3600),
         idle_max_iterations=int(number("idle_max_iterations", 1)),
         idle_tolerance=number("idle_tolerance", 0, 1),
+        idle_resamples=int(number("idle_resamples", 2, 1000)),
+        idle_max_log_sd=number("idle_max_log_sd", 0),
         max_date_only_share=number("max_date_only_share", 0, 1),
         minute_resolution_share=number("minute_resolution_share", 0, 1),
         session_hours=number("session_hours", 0, 24),

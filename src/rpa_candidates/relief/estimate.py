@@ -120,6 +120,16 @@ _REASONS = {
         "über handling_times angeben (rc.timing.standard_times(), Zeitwerttabelle "
         "Verwaltung)",
     ),
+    "unidentified": (
+        "the gaps between one person's completions do not tell this step's handling time "
+        "from the idle time before it (too few gaps, or staff idle most of the time): pass "
+        "standard minutes via handling_times (rc.timing.standard_times(), the Destatis "
+        "Zeitwerttabelle)",
+        "die Lücken zwischen den Abschlüssen einer Person trennen bei diesem Schritt die "
+        "Bearbeitungszeit nicht von der Leerlaufzeit davor (zu wenige Lücken oder meist "
+        "unausgelastetes Personal): Standardminuten über handling_times angeben "
+        "(rc.timing.standard_times(), Zeitwerttabelle Verwaltung)",
+    ),
     "share": (
         "no case with this activity reaches the dominant end activity",
         "kein Fall mit dieser Tätigkeit erreicht die häufigste Endtätigkeit",
@@ -306,6 +316,7 @@ def estimate_relief(
     chosen = np.array([sources.get(x) for x in acts], dtype=object)
     reason[np.isnan(relief) & (chosen == "unknown")] = "resolution"
     reason[np.isnan(relief) & (chosen == "lifecycle_elapsed")] = "elapsed"
+    reason[np.isnan(relief) & (chosen == "resource_gap_unidentified")] = "unidentified"
     reason[point["n"] == 0] = "absent"
     out.loc[point["n"] == 0, ["relief_hours_per_year", "relief_hours_low", "relief_hours_high"]] = (
         np.nan

@@ -45,6 +45,7 @@ HANDLING_SOURCES = (
     "given",
     "unknown",
     "lifecycle_elapsed",
+    "resource_gap_unidentified",
 )
 #: The three assumptions named in the management summary.
 KEY_ASSUMPTIONS = ("hourly_rate", "hours_per_fte", "bot_success_rate")

@@ -25,6 +25,12 @@ __all__ = ["RESOLUTION_CODES", "STATUSES", "excel_rows", "markdown", "payload", 
 STATUSES = ("passed", "failed", "not_checkable")
 #: Resolution codes (each has a text ``plausibility.resolution_<code>``).
 RESOLUTION_CODES = ("day", "minute", "second", "subsecond")
+#: Handling sources without a handling time from timestamps, and their text keys.
+_UNMEASURED = {
+    "unknown": "unknown_steps",
+    "lifecycle_elapsed": "elapsed_steps",
+    "resource_gap_unidentified": "unidentified_steps",
+}
 
 
 def _numbers(row: dict[str, Any], analysis: Analysis, f: Formatter) -> str:
@@ -77,11 +83,11 @@ def _timestamps(analysis: Analysis, f: Formatter) -> list[str]:
             )
         )
     source = analysis.candidates.set_index("activity")["handling_source"]
-    for code, key in (("unknown", "unknown_steps"), ("lifecycle_elapsed", "elapsed_steps")):
+    for code, key in _UNMEASURED.items():
         steps = sorted(str(a) for a in source.index[source == code])
         if steps:
             lines.append(f.t(f"plausibility.{key}", n=f.num(len(steps)), steps=", ".join(steps)))
-    if (source.isin(["unknown", "lifecycle_elapsed"])).any():
+    if (source.isin(list(_UNMEASURED))).any():
         lines.append(f.t("plausibility.advice"))
     return lines
 
@@ -128,7 +134,7 @@ def section(analysis: Analysis, f: Formatter) -> dict[str, Any]:
     source = analysis.candidates["handling_source"]
     return {
         "available": result is not None,
-        "unmeasured": int(source.isin(["unknown", "lifecycle_elapsed"]).sum()),
+        "unmeasured": int(source.isin(list(_UNMEASURED)).sum()),
         "checks": checks,
         "excluded": rows,
         "excluded_total": total,
