@@ -67,7 +67,11 @@ def _relief(process: str, n_cases: int, seed: int, *, starts: bool) -> pd.DataFr
 def test_interval_widens_by_the_error_of_its_source():
     relief = _relief("wohngeld", 300, 3, starts=False).set_index("activity")
     gap = relief[(relief["handling_source"] == "resource_gap") & (relief["relief_hours_low"] > 0)]
-    assert len(gap) >= 8
+    # at 300 cases the activities the gaps do not identify get no relief at all (#14)
+    weak = relief[relief["handling_source"] == "resource_gap_unidentified"]
+    assert len(gap) >= 5
+    assert len(gap) + len(weak) >= 8
+    assert weak["relief_hours_per_year"].isna().all()
     assert (gap["relief_hours_low"] <= gap["relief_hours_per_year"]).all()
     assert (gap["relief_hours_per_year"] <= gap["relief_hours_high"]).all()
     # a lognormal factor with sigma 0.3 alone spans exp(2 * 1.645 * 0.3) = 2.7 between the
