@@ -148,7 +148,6 @@ def identification_table(n_cases: int, seeds: list[int] | tuple[int, ...]) -> pd
             flagged = set(kept.loc[kept["handling_source"] == timing.UNIDENTIFIED, "activity"])
             rows.append(every.assign(flagged=every["activity"].isin(flagged)))
     table = pd.concat(rows)
-    bad = table["ape_gross"] > 0.2
 
     def summary(g: pd.DataFrame) -> pd.Series:
         off = g["ape_gross"] > 0.2
@@ -165,7 +164,6 @@ def identification_table(n_cases: int, seeds: list[int] | tuple[int, ...]) -> pd
 
     out = table.groupby("process").apply(summary, include_groups=False)
     out.loc["all"] = summary(table)
-    out.attrs["bad_flagged"] = int((bad & table["flagged"]).sum())
     return out
 
 

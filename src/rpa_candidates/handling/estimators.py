@@ -73,10 +73,10 @@ __all__ = [
 
 #: The values of ``handling_source``, in order of preference after ``given``.
 SOURCES = ("given", "lifecycle", "resource_gap", "case_gap")
-#: Sources that give no handling time from timestamps (relief unknown unless ``given``).
-NO_ESTIMATE = ("unknown", "lifecycle_elapsed", "resource_gap_unidentified")
 #: A ``resource_gap`` activity whose mean the gaps do not identify (idle model bootstrap).
 UNIDENTIFIED = "resource_gap_unidentified"
+#: Sources that give no handling time from timestamps (relief unknown unless ``given``).
+NO_ESTIMATE = ("unknown", "lifecycle_elapsed", UNIDENTIFIED)
 
 
 def _automated(resources: Any) -> list[str]:
@@ -210,9 +210,9 @@ def _instance_handling(
     # gaps are null); fit the idle model only if some activity uses the gaps
     table = engine.collect(counts.select("activity", source.alias("source")), sort=None)
     if s.idle_correction and (table["source"] == "resource_gap").any():
-        weak = table["activity"].astype(str).isin(idle.unidentified(inst, s))
-        table.loc[weak & (table["source"] == "resource_gap"), "source"] = UNIDENTIFIED
-        inst = idle.remove_idle(inst, s)
+        inst, weak = idle.remove_idle_checked(inst, s)
+        weak_gap = table["activity"].astype(str).isin(weak) & (table["source"] == "resource_gap")
+        table.loc[weak_gap, "source"] = UNIDENTIFIED
     choice = engine.small_frame(table, like=inst, spark_schema="activity string, source string")
     given_seconds = nw.lit(None, dtype=nw.Float64)
     for activity, minutes in given.items():

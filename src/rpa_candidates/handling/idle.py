@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import narwhals as nw
@@ -55,7 +56,7 @@ from ..core import engine
 if TYPE_CHECKING:
     from .settings import TimingSettings
 
-__all__ = ["activity_means", "fit", "identification", "remove_idle", "unidentified"]
+__all__ = ["activity_means", "fit", "identification", "remove_idle", "remove_idle_checked"]
 
 #: The grid reaches this multiple of the cap (room for the unobserved gaps above it).
 EXTEND = 3.0
@@ -135,15 +136,13 @@ def fit(
     edges = np.arange(k_ext + 1) * width
     edges[0] = np.finfo(float).tiny
     log_c = np.log(centre)
-    # start: H a little below the gaps, half the gaps after a pause as long as the mean gap
-    weights = np.zeros((len(act), k_obs))
-    np.add.at(weights, pa, counts)
-    with np.errstate(invalid="ignore", divide="ignore"):  # a bootstrap draw without gaps
+    groups = [np.flatnonzero(pr == r) for r in range(len(res))]
+    if start is None:  # H a little below the gaps, half the gaps after a pause of the mean gap
+        weights = np.zeros((len(act), k_obs))
+        np.add.at(weights, pa, counts)
         mean_log = (weights * log_c[:k_obs]).sum(1) / weights.sum(1)
         var_log = (weights * (log_c[:k_obs] - mean_log[:, None]) ** 2).sum(1) / weights.sum(1)
-    mu, sigma = mean_log - 0.3, np.maximum(np.sqrt(var_log), 0.3)
-    groups = [np.flatnonzero(pr == r) for r in range(len(res))]
-    if start is None:
+        mu, sigma = mean_log - 0.3, np.maximum(np.sqrt(var_log), 0.3)
         mean_gap = (counts * centre[:k_obs]).sum(1) / n_pair
         p0 = np.full(len(res), 0.5)
         q = np.array([np.exp(-width / max(mean_gap[g].mean(), width)) for g in groups])
@@ -286,15 +285,15 @@ def _digest(hist: pd.DataFrame) -> str:
     ).hexdigest()
 
 
-_CACHE: OrderedDict[tuple, tuple[pd.DataFrame, dict[str, object]]] = OrderedDict()
+#: The last few fits and bootstrap spreads, by histogram and settings (features, then the
+#: relief bootstrap, fit the same histogram).
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
 
 
-def _fit_cached(hist: pd.DataFrame, **kw: float) -> tuple[pd.DataFrame, dict[str, object]]:
-    """:func:`fit`'s result, kept for the last few histograms (features, then bootstrap)."""
-    key = (_digest(hist), *sorted(kw.items()))
+def _cached(key: tuple, make: Callable[[], object]) -> object:
     if key not in _CACHE:
-        _CACHE[key] = fit(hist, **kw)
-        while len(_CACHE) > 8:
+        _CACHE[key] = make()
+        while len(_CACHE) > 16:
             _CACHE.popitem(last=False)
     _CACHE.move_to_end(key)
     return _CACHE[key]
@@ -309,13 +308,28 @@ def _histogram(instances: nw.LazyFrame, width: float) -> tuple[nw.LazyFrame, pd.
     return binned, hist
 
 
-def _fit_options(settings: TimingSettings) -> dict[str, float]:
-    return {
+def _fitted(instances: nw.LazyFrame, settings: TimingSettings):
+    """The binned instances, the gap histogram (one collect), the cache key and the
+    cached :func:`fit` (``None`` without gaps)."""
+    binned, hist = _histogram(instances, settings.idle_bin_seconds)
+    options = {
         "width": settings.idle_bin_seconds,
         "cap": settings.resource_gap_cap_minutes * 60.0,
         "max_iterations": settings.idle_max_iterations,
         "tolerance": settings.idle_tolerance,
     }
+    if hist.empty:
+        return binned, hist, options, None, None
+    key = (_digest(hist), *sorted(options.items()))
+    return binned, hist, options, key, _cached(key, lambda: fit(hist, **options))
+
+
+def _corrected(binned: nw.LazyFrame, table: pd.DataFrame) -> nw.LazyFrame:
+    return (
+        binned.join(_lookup(table, binned), on=KEYS, how="left")
+        .with_columns((nw.col("gap_s") * nw.col("share")).alias("gap_s"))
+        .drop("_bin", "share")
+    )
 
 
 def remove_idle(instances: nw.LazyFrame, settings: TimingSettings) -> nw.LazyFrame:
@@ -325,33 +339,23 @@ def remove_idle(instances: nw.LazyFrame, settings: TimingSettings) -> nw.LazyFra
     a valid session gap). One group-by is collected (the gap histogram per resource and
     activity), the fitted shares are joined back lazily.
     """
-    binned, hist = _histogram(instances, settings.idle_bin_seconds)
-    if hist.empty:
-        return instances
-    table, _ = _fit_cached(hist, **_fit_options(settings))
-    return (
-        binned.join(_lookup(table, binned), on=KEYS, how="left")
-        .with_columns((nw.col("gap_s") * nw.col("share")).alias("gap_s"))
-        .drop("_bin", "share")
-    )
+    binned, _, _, _, fitted = _fitted(instances, settings)
+    return instances if fitted is None else _corrected(binned, fitted[0])
 
 
-_SPREAD: OrderedDict[tuple, pd.Series] = OrderedDict()
-
-
-def unidentified(instances: nw.LazyFrame, settings: TimingSettings) -> list[str]:
-    """Activities whose mean handling time the gaps do not identify: the bootstrap
-    standard deviation of :func:`identification` is above ``settings.idle_max_log_sd``
-    (or undefined). ``instances`` as for :func:`remove_idle`, before the correction; the
-    fit is the cached one of :func:`remove_idle`."""
-    _, hist = _histogram(instances, settings.idle_bin_seconds)
-    if hist.empty:
-        return []
-    options = _fit_options(settings)
-    table, params = _fit_cached(hist, **options)
-    key = (_digest(hist), *sorted(options.items()), settings.idle_resamples)
-    if key not in _SPREAD:
-        _SPREAD[key] = identification(
+def remove_idle_checked(
+    instances: nw.LazyFrame, settings: TimingSettings
+) -> tuple[nw.LazyFrame, list[str]]:
+    """:func:`remove_idle`, and the activities whose mean handling time the gaps do not
+    identify: the bootstrap spread of :func:`identification` is above
+    ``settings.idle_max_log_sd`` (or undefined). One histogram serves both."""
+    binned, hist, options, key, fitted = _fitted(instances, settings)
+    if fitted is None:
+        return instances, []
+    table, params = fitted
+    spread = _cached(
+        (*key, settings.idle_resamples),
+        lambda: identification(
             hist,
             table,
             params,
@@ -359,9 +363,7 @@ def unidentified(instances: nw.LazyFrame, settings: TimingSettings) -> list[str]
             cap=options["cap"],
             resamples=settings.idle_resamples,
             tolerance=settings.idle_tolerance,
-        )
-        while len(_SPREAD) > 8:
-            _SPREAD.popitem(last=False)
-    spread = _SPREAD[key]
+        ),
+    )
     weak = ~(spread <= settings.idle_max_log_sd)  # NaN counts as not identified
-    return sorted(str(a) for a in spread.index[weak])
+    return _corrected(binned, table), sorted(str(a) for a in spread.index[weak])
