@@ -34,18 +34,21 @@ def test_each_file_is_well_formed(lang):
     lemmas = [r["lemma"] for r in rows]
     assert len(set(lemmas)) == len(lemmas)
     for row in rows:
-        assert row["lemma"] == row["lemma"].strip().lower() and row["lemma"], row
+        assert row["lemma"], row
+        assert row["lemma"] == row["lemma"].strip().lower(), row
         parts = row["class"].split("|")
         if parts == ["none"]:
             continue
-        assert 1 <= len(parts) <= 2 and len(set(parts)) == len(parts), row
+        assert 1 <= len(parts) <= 2, row
+        assert len(set(parts)) == len(parts), row
         assert set(parts) <= CLASSES, row
 
 
 def test_german_file_has_the_2000_candidates():
     rows = load_csv("verbs/de.csv")
     assert len(rows) == 2000
-    assert rows[0]["lemma"] == "haben" and rows[0]["class"] == "none"
+    assert rows[0]["lemma"] == "haben"
+    assert rows[0]["class"] == "none"
 
 
 def test_a_missing_language_file_is_an_empty_lexicon():
