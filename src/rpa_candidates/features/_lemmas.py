@@ -5,6 +5,11 @@ gives the lemmas; the rules here add what it lacks for activity names: German pa
 with a separable particle ("nachgefordert" → nachfordern), English inflections
 ("cancelled" → cancel), action nouns ("Prüfung" → prüfen, irregular ones from
 ``data/actions.toml``) and the split of German compounds at the longest known head.
+
+The verb lexicon is the curated ``data/actions.toml`` (plus :func:`extend_lexicon`) and,
+under it as a fallback for the lemmas it lacks, the frequency verb lexicon
+``data/verbs/<lang>.csv`` (the most frequent verb lemmas of each language, classed by the
+guideline of docs/labeling.md; issue #15).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-from ..core._data import load_toml
+from ..core._data import load_csv, load_toml
 from ..core.errors import ParameterError
 
 LANGUAGES = ("de", "en", "nl", "es")
@@ -111,8 +116,12 @@ def _lexicon() -> dict[str, Any]:
                 if cls not in table[lemma.lower()]:
                     table[lemma.lower()].append(cls)
         verbs[lang] = {k: tuple(v) for k, v in table.items()}
+        frequent, _ = _frequency_verbs(lang)
+        for lemma, classes in frequent.items():
+            verbs[lang].setdefault(lemma, classes)
     return {
         "verbs": verbs,
+        "not_work": {lang: _frequency_verbs(lang)[1] for lang in LANGUAGES},
         "nominal": {
             lang: dict(raw["nominalisations"]["value"].get(lang, {})) for lang in LANGUAGES
         },
@@ -125,6 +134,29 @@ def _lexicon() -> dict[str, Any]:
         "procedures": tuple(raw["procedures"]["value"]),
         "stop": {lang: frozenset(raw["stop_words"]["value"][lang]) for lang in LANGUAGES},
     }
+
+
+@cache
+def _frequency_verbs(lang: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """The frequency verb lexicon ``data/verbs/<lang>.csv``: (lemma -> classes, lemmas
+    classed ``none``).
+
+    It is a fallback under the curated lists: :func:`_lexicon` adds a lemma only if
+    ``data/actions.toml`` (with the :func:`extend_lexicon` additions) lacks it, so a curated
+    lemma keeps its curated classes. ``a|b`` gives both classes; a ``none`` row (no verb, or
+    no work step) is no verb for the reader and also takes no class from the particle or
+    cognate fallback of :func:`_classes`. A missing file is an empty lexicon.
+    """
+    classes: dict[str, tuple[str, ...]] = {}
+    not_work: set[str] = set()
+    for row in load_csv(f"verbs/{lang}.csv"):
+        lemma = row["lemma"].strip().lower()
+        parts = tuple(p.strip() for p in row["class"].split("|") if p.strip())
+        if parts in ((), ("none",)):
+            not_work.add(lemma)
+        else:
+            classes.setdefault(lemma, parts)
+    return classes, frozenset(not_work)
 
 
 @lru_cache(maxsize=65536)
@@ -189,14 +221,16 @@ def _verb(word: str, lang: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _classes(lemma: str, lang: str) -> tuple[str, ...]:
-    """Lexicon classes of a verb lemma, with two fallbacks for a lemma the lexicon lacks:
-    a German verb with a separable particle takes the class of its base verb
-    ("abspeichern" → speichern), and a Latin-root verb that of its English cognate
-    ("reportar" → report, table ``cognates``)."""
+    """Lexicon classes of a verb lemma, with two fallbacks for a lemma the lexicon lacks
+    (and the frequency lexicon does not class ``none``): a German verb with a separable
+    particle takes the class of its base verb ("abspeichern" → speichern), and a Latin-root
+    verb that of its English cognate ("reportar" → report, table ``cognates``)."""
     lex = _lexicon()
     table = lex["verbs"][lang]
     if lemma in table:
         return table[lemma]
+    if lemma in lex["not_work"][lang]:  # classed none in the frequency lexicon
+        return ()
     if lang == "de" and lemma.endswith(("en", "ern", "eln")):
         for particle in (*_PARTICLES, "neu", "wieder", "gegen"):
             base = lemma[len(particle) :]

@@ -5,7 +5,11 @@ Stage: features (read by the ``labels`` indicator family and by the reasons of t
 The *action* decides what kind of work a step is, the *object* only modifies it:
 "Abholtermin in den Kalender übernehmen" is data work (``übernehmen``) although its object
 is an appointment, "Sachverhalt mit Antragsteller klären" is judgement and communication
-(``klären``). How a name is read (the lexicon is ``data/actions.toml``):
+(``klären``). How a name is read (the lexicon is the curated ``data/actions.toml`` and,
+as a fallback for the verb lemmas it lacks, the frequency verb lexicon
+``data/verbs/<lang>.csv``: the most frequent verb lemmas of each language, classed by the
+guideline of docs/labeling.md without a label set; a lemma classed ``none`` there is no
+verb):
 
 1. A code prefix (``A_``, ``W_``, ``SRM:``, ``T07-1``) is cut off. A **status record** is a
    code-prefixed name in capitals (``A_REGISTERED``, ``O_SENT_BACK``) or with a state word or
