@@ -108,6 +108,7 @@ def extend_lexicon(extra: dict[str, Any] | None) -> None:
 def _lexicon() -> dict[str, Any]:
     raw = _merged()
     verbs: dict[str, dict[str, tuple[str, ...]]] = {}
+    curated: dict[str, frozenset[str]] = {}
     for lang in LANGUAGES:
         table: dict[str, list[str]] = {}
         for cls, lemmas in raw[f"verbs_{lang}"]["value"].items():
@@ -116,11 +117,13 @@ def _lexicon() -> dict[str, Any]:
                 if cls not in table[lemma.lower()]:
                     table[lemma.lower()].append(cls)
         verbs[lang] = {k: tuple(v) for k, v in table.items()}
+        curated[lang] = frozenset(verbs[lang])
         frequent, _ = _frequency_verbs(lang)
         for lemma, classes in frequent.items():
             verbs[lang].setdefault(lemma, classes)
     return {
         "verbs": verbs,
+        "curated": curated,
         "not_work": {lang: _frequency_verbs(lang)[1] for lang in LANGUAGES},
         "nominal": {
             lang: dict(raw["nominalisations"]["value"].get(lang, {})) for lang in LANGUAGES
@@ -215,8 +218,19 @@ def _en_verb_forms(low: str) -> list[str]:
     return out
 
 
-def _verb(word: str, lang: str) -> str | None:
-    return next((c for c in _lemmas(word, lang) if _classes(c, lang)), None)
+def _verb(word: str, lang: str, *, frequency: bool = True) -> str | None:
+    """The lemma of ``word`` if it is a lexicon verb; ``frequency=False`` leaves out the
+    lemmas only the frequency lexicon knows."""
+    lex = _lexicon()
+    return next(
+        (
+            c
+            for c in _lemmas(word, lang)
+            if _classes(c, lang)
+            and (frequency or c in lex["curated"][lang] or c not in lex["verbs"][lang])
+        ),
+        None,
+    )
 
 
 @lru_cache(maxsize=65536)

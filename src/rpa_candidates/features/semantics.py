@@ -174,9 +174,11 @@ def log_language(names: list[str]) -> str:
 
 
 def _surface_verb(low: str, lang: str) -> bool:
-    """A lexicon verb by its surface form or a rule inflection, without loading simplemma
-    (language detection must not load the dictionaries of every language)."""
-    table = _lexicon()["verbs"][lang]
+    """A curated lexicon verb by its surface form or a rule inflection, without loading
+    simplemma (language detection must not load the dictionaries of every language). The
+    frequency lexicon does not vote: its 2,000 lemmas per language share too many surface
+    forms across the languages ("leads", "stem", "bad")."""
+    table = _lexicon()["curated"][lang]
     forms = _de_verb_forms(low) if lang == "de" else _en_verb_forms(low) if lang == "en" else []
     return low in table or any(f in table for f in forms)
 
@@ -244,7 +246,7 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     stop = lex["stop"][lang]
     content = [w for w in words if w.lower() not in stop]
     folded = [fold_name(w) for w in content]
-    verb_first = bool(content) and _verb(content[0], lang) is not None
+    verb_first = bool(content) and _verb(content[0], lang, frequency=False) is not None
     state = [
         f in lex["status"] or _participle(w, lang) for w, f in zip(content, folded, strict=True)
     ]
@@ -260,7 +262,7 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     ):
         return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
                            status_record=True)  # fmt: skip
-    verbs = _find_verbs(words, content, lang)
+    verbs = _find_verbs(words, content, lang, frequency=False)
     two_word_state = (  # "request complete": a noun and its final state
         lang == "en"
         and len(content) == 2
@@ -289,6 +291,9 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
                         break
             if verbs:
                 break
+    if not verbs:  # the verbs only the frequency lexicon knows come after the action nouns
+        verbs = _find_verbs(words, content, lang, frequency=True)
+        nouns = [w for w in content if w not in {v for v, _ in verbs}]
     if not verbs and not unknown_verb and lang in _TO:
         verbs += _addressed(words, nouns, lang)
     weight = dict.fromkeys(_WORK, 0.0)
@@ -317,21 +322,24 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
                        shares, tuple(evidence))  # fmt: skip
 
 
-def _find_verbs(words: list[str], content: list[str], lang: str) -> list[tuple[str, str]]:
-    """(word, lemma) of the verbs of the name, by the position rules of the language."""
+def _find_verbs(
+    words: list[str], content: list[str], lang: str, *, frequency: bool
+) -> list[tuple[str, str]]:
+    """(word, lemma) of the verbs of the name, by the position rules of the language;
+    ``frequency=False`` reads only the curated verbs."""
     out = []
     mixed = any(w[:1].isupper() for w in words) and any(w[:1].islower() for w in words)
     for i, word in enumerate(words):
         if word not in content:
             continue
         noun_like = lang == "de" and mixed and word[:1].isupper()
-        if noun_like and (i > 0 or word.lower() not in _lexicon()["verbs"]["de"]):
-            continue  # a German noun (a first word only if it is an infinitive)
+        if noun_like and (i > 0 or word.lower() not in _lexicon()["curated"]["de"]):
+            continue  # a German noun (a first word only if it is a curated infinitive)
         if lang == "en" and i > 0 and words[i - 1].lower() not in ("and", "or"):
             low = word.lower()
             if not (low.endswith(("ing", "s")) and not low.endswith("ss")):
                 continue  # an English verb stands first, after and/or, or inflected
-        lemma = _verb(word, lang)
+        lemma = _verb(word, lang, frequency=frequency)
         if lemma is not None:
             out.append((word, lemma))
     return out
