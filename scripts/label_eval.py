@@ -17,7 +17,9 @@ Four label sets, none written by the author of the verb-centred reader (issue #1
 * ``names``: 372 activity names written by others (public BPMN models, Destatis Zeitwerttabellen,
   municipal service pages, public event logs), ``data/labels_names.csv``, with the action class
   and the automation target labelled blind by the helper session of issue #15 item 4 before
-  this reader was run on them (docs/labeling.md), split ``dev``/``test`` before measuring.
+  this reader was run on them (docs/labeling.md), split ``dev``/``test`` before measuring;
+  ``data/labels_names_second.csv``: the action class of the same names by a second labeller,
+  blind to the first labels and to the reader (helper session, 2026-12-02, later session).
 
 Reported: accuracy and macro-F1 of the class on ``contract`` (per language), and the AUC of
 the label score ``label_mechanical - label_judgement - label_physical - label_communication``
@@ -37,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.metrics import cohen_kappa_score, f1_score, roc_auc_score
 
 REPO = Path(__file__).resolve().parents[1]
 try:
@@ -109,6 +111,10 @@ def names_set() -> pd.DataFrame:
         log_language = None
     path = REPO / "src" / "rpa_candidates" / "data" / "labels_names.csv"
     table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    second = pd.read_csv(path.with_name("labels_names_second.csv"), keep_default_na=False)
+    if list(second["name"]) != list(table["name"]):
+        raise SystemExit("labels_names_second.csv must list the names of labels_names.csv")
+    table["second"] = second["action_class"].to_numpy()
     for _, part in table.groupby("language"):
         default = log_language(list(part["name"])) if log_language else "de"
         table.loc[part.index, "read"] = [reader_class(n, default) for n in part["name"]]
@@ -133,6 +139,25 @@ def report_names(table: pd.DataFrame) -> None:
         print(f"| {lang} | {sp} | {len(part)} | {acc:.3f} | {f1:.3f} | {len(scored)} | {auc:.3f} |")
     print("\nconfusion (rows: label, columns: reader), all names:\n")
     print(pd.crosstab(table["action_class"], table["read"], margins=True).to_string())
+
+
+def report_agreement(table: pd.DataFrame) -> None:
+    """Agreement of the two blind labellers and the reader's accuracy against each label
+    and on the names both labellers class alike (the consensus)."""
+    print("\n## Two labellers (labels_names.csv, labels_names_second.csv) and the reader\n")
+    print("| language | split | n | labellers agree | Cohen's kappa | reader = first | "
+          "reader = second | n (consensus) | reader on consensus |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    groups = [((lang, sp), part) for (lang, sp), part in table.groupby(["language", "split"])]
+    groups += [(("all", sp), part) for sp, part in table.groupby("split")]
+    for (lang, sp), part in [*sorted(groups), (("all", "all"), table)]:
+        first, second, read = part["action_class"], part["second"], part["read"]
+        agree = first == second
+        kappa = cohen_kappa_score(first, second)
+        consensus = float((read[agree] == first[agree]).mean())
+        print(f"| {lang} | {sp} | {len(part)} | {agree.mean():.3f} | {kappa:.3f} | "
+              f"{(read == first).mean():.3f} | {(read == second).mean():.3f} | "
+              f"{int(agree.sum())} | {consensus:.3f} |")  # fmt: skip
 
 
 def main() -> None:
@@ -160,7 +185,9 @@ def main() -> None:
     for log, part in [*hand.groupby("log"), ("all", hand)]:
         value = roc_auc_score(part["y"], part["score"]) if part["y"].nunique() == 2 else np.nan
         print(f"| {log} | {len(part)} | {int(part['y'].sum())} | {value:.3f} |")
-    report_names(names_set())
+    names = names_set()
+    report_names(names)
+    report_agreement(names)
 
 
 if __name__ == "__main__":
