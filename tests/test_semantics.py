@@ -314,3 +314,22 @@ def test_users_can_extend_the_lexicon_for_a_session():
     with pytest.raises(rc.ParameterError, match="must be a list of words"):
         extend_lexicon({"verbs_de": {"mechanical": "vormerken"}})
     assert read_name(name).action_class == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "cls"),
+    [
+        ("Bezugsberechtigung prüfen", "de", J),  # entitlement: a legal finding
+        ("Arbeitsfähigkeit prüfen", "de", J),
+        ("Sanktionen gegen Leistungsbezieher prüfen", "de", J),
+        ("Check entitlement to the allowance", "en", J),
+        ("Dubletten im Register prüfen", "de", M),  # duplicates, fields: formal checks
+        ("Check mandatory fields", "en", M),
+        ("Controleren verplichte velden", "nl", M),
+        ("Ergotherapie", "de", "physical"),  # treatments of a body, by their suffix
+        ("Rhinoplasty", "en", "physical"),
+    ],
+)
+def test_qualifiers_of_legal_findings_formal_checks_and_treatments(name, lang, cls):
+    # own examples of the qualifiers and procedure suffixes added on 2026-12-02 (#15)
+    assert read_name(name, lang=lang).action_class == cls, read_name(name, lang=lang)
