@@ -42,6 +42,7 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score, f1_score, roc_auc_score
 
 REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "src" / "rpa_candidates" / "data"
 try:
     import rpa_candidates as rc
 except ImportError:  # running from a source checkout without installation
@@ -103,23 +104,40 @@ def reader_class(label: str, default_lang: str) -> str:
     return max(shares, key=shares.get) if shares and max(shares.values()) > 0 else NONE
 
 
-def names_set() -> pd.DataFrame:
-    """data/labels_names.csv with the reader's class and label score of every name."""
+def _read(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the reader's class (``read``) and label score (``score``) of every
+    name; each language part is read with its ``log_language`` as default, as
+    ``classify_labels`` reads one log."""
     try:
         from rpa_candidates.features.semantics import log_language
     except ImportError:  # an older reader
         log_language = None
-    path = REPO / "src" / "rpa_candidates" / "data" / "labels_names.csv"
-    table = pd.read_csv(path, keep_default_na=False, dtype=str)
-    second = pd.read_csv(path.with_name("labels_names_second.csv"), keep_default_na=False)
-    if list(second["name"]) != list(table["name"]):
-        raise SystemExit("labels_names_second.csv must list the names of labels_names.csv")
-    table["second"] = second["action_class"].to_numpy()
     for _, part in table.groupby("language"):
         default = log_language(list(part["name"])) if log_language else "de"
         table.loc[part.index, "read"] = [reader_class(n, default) for n in part["name"]]
         table.loc[part.index, "score"] = [score(n, default) for n in part["name"]]
     return table
+
+
+def names_set() -> pd.DataFrame:
+    """data/labels_names.csv with the second labeller's class and the reader's reading."""
+    path = DATA / "labels_names.csv"
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    second = pd.read_csv(path.with_name("labels_names_second.csv"), keep_default_na=False)
+    if list(second["name"]) != list(table["name"]):
+        raise SystemExit("labels_names_second.csv must list the names of labels_names.csv")
+    table["second"] = second["action_class"].to_numpy()
+    return _read(table)
+
+
+def fresh_set() -> pd.DataFrame | None:
+    """data/labels_names_fresh.csv (two blind labellers, collected after the reader of
+    this checkout was frozen), read by the reader; None if the file is missing."""
+    path = DATA / "labels_names_fresh.csv"
+    if not path.is_file():
+        return None
+    table = pd.read_csv(path, keep_default_na=False, dtype=str)
+    return _read(table.assign(split="fresh"))
 
 
 def report_names(table: pd.DataFrame) -> None:
@@ -141,10 +159,10 @@ def report_names(table: pd.DataFrame) -> None:
     print(pd.crosstab(table["action_class"], table["read"], margins=True).to_string())
 
 
-def report_agreement(table: pd.DataFrame) -> None:
+def report_agreement(table: pd.DataFrame, title: str) -> None:
     """Agreement of the two blind labellers and the reader's accuracy against each label
     and on the names both labellers class alike (the consensus)."""
-    print("\n## Two labellers (labels_names.csv, labels_names_second.csv) and the reader\n")
+    print(f"\n## Two labellers ({title}) and the reader\n")
     print("| language | split | n | labellers agree | Cohen's kappa | reader = first | "
           "reader = second | n (consensus) | reader on consensus |")  # fmt: skip
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -187,7 +205,12 @@ def main() -> None:
         print(f"| {log} | {len(part)} | {int(part['y'].sum())} | {value:.3f} |")
     names = names_set()
     report_names(names)
-    report_agreement(names)
+    report_agreement(names, "labels_names.csv, labels_names_second.csv")
+    fresh = fresh_set()
+    if fresh is not None:
+        report_agreement(fresh, "labels_names_fresh.csv, held out")
+        print("\nconfusion (rows: first label, columns: reader), fresh names:\n")
+        print(pd.crosstab(fresh["action_class"], fresh["read"], margins=True).to_string())
 
 
 if __name__ == "__main__":
