@@ -333,3 +333,19 @@ def test_users_can_extend_the_lexicon_for_a_session():
 def test_qualifiers_of_legal_findings_formal_checks_and_treatments(name, lang, cls):
     # own examples of the qualifiers and procedure suffixes added on 2026-12-02 (#15)
     assert read_name(name, lang=lang).action_class == cls, read_name(name, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [("Invoice PAID by CUSTOMER", None), ("Claim REJECTED by CLERK", None),
+     ("Antrag GENEHMIGT durch Amt", None), ("O_Returned (late)", "en")],
+)  # fmt: skip
+def test_a_state_word_in_capitals_or_first_after_a_code_is_a_status_record(name, lang):
+    # own examples (2026-12-02): the log writes the state of a document, no one's action
+    reading = read_name(name, lang=lang)
+    assert reading.status_record and reading.action_class == "system", reading
+
+
+@pytest.mark.parametrize("name", ["Check VAT ID", "Send PDF to customer", "Enter IBAN"])
+def test_capitals_of_an_acronym_are_no_state(name):
+    assert not read_name(name, lang="en").status_record

@@ -257,11 +257,20 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
             or words[0].lower() == "in"  # SRM: In Transfer to ...
             or (len(content) == 1 and (state[0] or not verb_first))  # SRM: Held
             or (not verb_first and any(state))  # SRM: Awaiting Approval
+            or (lang == "en" and state[0])  # O_Sent (online only): a state first
             or any(f in lex["status"] for f in folded[1:])  # SRM: Document Completed
         )
     ):
         return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
                            status_record=True)  # fmt: skip
+    shouted = [  # a state word in capitals inside a mixed-case name
+        w for w, f, st in zip(content, folded, state, strict=True)
+        if st and len(w) > 3 and w.isupper()
+    ]  # fmt: skip
+    if shouted and not rest.replace("_", "").replace(" ", "").isupper():
+        # "Declaration APPROVED by SUPERVISOR": the log writes the state of a document
+        return NameReading(text, lang, shares={"system": 1.0},
+                           evidence=((shouted[0], "system"),), status_record=True)  # fmt: skip
     verbs = _find_verbs(words, content, lang, frequency=False)
     two_word_state = (  # "request complete": a noun and its final state
         lang == "en"
