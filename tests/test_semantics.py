@@ -343,7 +343,8 @@ def test_qualifiers_of_legal_findings_formal_checks_and_treatments(name, lang, c
 def test_a_state_word_in_capitals_or_first_after_a_code_is_a_status_record(name, lang):
     # own examples (2026-12-02): the log writes the state of a document, no one's action
     reading = read_name(name, lang=lang)
-    assert reading.status_record and reading.action_class == "system", reading
+    assert reading.status_record, reading
+    assert reading.action_class == "system", reading
 
 
 @pytest.mark.parametrize("name", ["Check VAT ID", "Send PDF to customer", "Enter IBAN"])
