@@ -284,7 +284,10 @@ def _action_noun(word: str, lang: str) -> str | None:
 def _action_noun_whole(word: str, lang: str) -> str | None:
     lex = _lexicon()
     table, nominal = lex["verbs"][lang], lex["nominal"][lang]
-    for low in _lemmas(word, lang):
+    candidates = list(_lemmas(word, lang))
+    if lang == "es" and word.lower().endswith("ion"):  # "Revision": the accent left out
+        candidates.append(word.lower()[:-3] + "ión")
+    for low in candidates:
         if low in nominal:
             return nominal[low]
         stems: list[str] = []
@@ -297,7 +300,7 @@ def _action_noun_whole(word: str, lang: str) -> str | None:
             stems = [low[:-3] + "en"]
         elif lang == "es" and (low.endswith("ción") or low.endswith("cion")):
             stems = [low[: -len("ción")] + "ar"]
-        if low in (word.lower(), _lemma(word, lang)):  # a noun form, not a verb-form guess
+        if low in (word.lower(), _lemma(word, lang), candidates[-1]):  # a noun form
             for end, verb_end in lex["derivations"].get(lang, ()):
                 if end == "" == verb_end and lang == "de" and not low.endswith(("en", "rn", "ln")):
                     continue  # a nominalised German infinitive ends like one: "das Kopieren"
