@@ -19,7 +19,10 @@ Four label sets, none written by the author of the verb-centred reader (issue #1
   and the automation target labelled blind by the helper session of issue #15 item 4 before
   this reader was run on them (docs/labeling.md), split ``dev``/``test`` before measuring;
   ``data/labels_names_second.csv``: the action class of the same names by a second labeller,
-  blind to the first labels and to the reader (helper session, 2026-12-02, later session).
+  blind to the first labels and to the reader (helper session, 2026-12-02, later session);
+* ``fresh``: ``data/labels_names_fresh*.csv``, names collected from sources no earlier set
+  used after the reader of the time was frozen, each labelled by two blind labellers; a set
+  is held out only until the reader is changed after its measurement (docs/labeling.md).
 
 Reported: accuracy and macro-F1 of the class on ``contract`` (per language), and the AUC of
 the label score ``label_mechanical - label_judgement - label_physical - label_communication``
@@ -130,14 +133,14 @@ def names_set() -> pd.DataFrame:
     return _read(table)
 
 
-def fresh_set() -> pd.DataFrame | None:
-    """data/labels_names_fresh.csv (two blind labellers, collected after the reader of
-    this checkout was frozen), read by the reader; None if the file is missing."""
-    path = DATA / "labels_names_fresh.csv"
-    if not path.is_file():
-        return None
-    table = pd.read_csv(path, keep_default_na=False, dtype=str)
-    return _read(table.assign(split="fresh"))
+def fresh_sets() -> dict[str, pd.DataFrame]:
+    """data/labels_names_fresh*.csv (each: names collected after the reader of its time was
+    frozen, two blind labellers), read by the reader of this checkout, by file stem."""
+    out = {}
+    for path in sorted(DATA.glob("labels_names_fresh*.csv")):
+        table = pd.read_csv(path, keep_default_na=False, dtype=str)
+        out[path.stem] = _read(table.assign(split=path.stem.removeprefix("labels_names_")))
+    return out
 
 
 def report_names(table: pd.DataFrame) -> None:
@@ -206,10 +209,9 @@ def main() -> None:
     names = names_set()
     report_names(names)
     report_agreement(names, "labels_names.csv, labels_names_second.csv")
-    fresh = fresh_set()
-    if fresh is not None:
-        report_agreement(fresh, "labels_names_fresh.csv, held out")
-        print("\nconfusion (rows: first label, columns: reader), fresh names:\n")
+    for stem, fresh in fresh_sets().items():
+        report_agreement(fresh, f"{stem}.csv")
+        print(f"\nconfusion (rows: first label, columns: reader), {stem}:\n")
         print(pd.crosstab(fresh["action_class"], fresh["read"], margins=True).to_string())
 
 
