@@ -26,9 +26,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import label_eval as le  # noqa: E402
+import label_eval as le
 
-from rpa_candidates.features.semantics import fold_name  # noqa: E402
+from rpa_candidates.features.semantics import fold_name
 
 
 def frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -52,8 +52,13 @@ def main() -> None:
                 "features",
                 ColumnTransformer(
                     [
-                        ("text", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
-                                                 sublinear_tf=True), "text"),  # fmt: skip
+                        (
+                            "text",
+                            TfidfVectorizer(
+                                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
+                            ),
+                            "text",
+                        ),
                         ("reader", OneHotEncoder(handle_unknown="ignore"), ["read", "language"]),
                     ]
                 ),
