@@ -285,8 +285,10 @@ def _action_noun_whole(word: str, lang: str) -> str | None:
     lex = _lexicon()
     table, nominal = lex["verbs"][lang], lex["nominal"][lang]
     candidates = list(_lemmas(word, lang))
+    accented = None
     if lang == "es" and word.lower().endswith("ion"):  # "Revision": the accent left out
-        candidates.append(word.lower()[:-3] + "ión")
+        accented = word.lower()[:-3] + "ión"
+        candidates.append(accented)
     for low in candidates:
         if low in nominal:
             return nominal[low]
@@ -300,7 +302,7 @@ def _action_noun_whole(word: str, lang: str) -> str | None:
             stems = [low[:-3] + "en"]
         elif lang == "es" and (low.endswith("ción") or low.endswith("cion")):
             stems = [low[: -len("ción")] + "ar"]
-        if low in (word.lower(), _lemma(word, lang), candidates[-1]):  # a noun form
+        if low in (word.lower(), _lemma(word, lang), accented):  # a noun form, no verb-form guess
             for end, verb_end in lex["derivations"].get(lang, ()):
                 if end == "" == verb_end and lang == "de" and not low.endswith(("en", "rn", "ln")):
                     continue  # a nominalised German infinitive ends like one: "das Kopieren"

@@ -14,9 +14,13 @@ verb):
 1. A code prefix (``A_``, ``W_``, ``SRM:``, ``T07-1``) is cut off. A **status record** is a
    code-prefixed name in capitals (``A_REGISTERED``, ``O_SENT_BACK``) or with a state word or
    participle (``SRM: Created``), or a name without any verb in base form that ends in a
-   participle or state word ("Antrag zurückgezogen"): an IT system records a state, no one
-   works. Its class is ``system``.
-2. The **language** (de, en, nl, es) is the one whose function words and lexicon verbs the
+   participle or state word ("Antrag zurückgezogen"), or a name with a state word in
+   capitals inside mixed case ("Declaration APPROVED by SUPERVISOR"), or, in English, a
+   code-prefixed name whose first word is a participle ("O_Sent (online only)"): an IT
+   system records a state, no one works. Its class is ``system``. These rules read the
+   curated verbs only, so "Vorgang eingestellt" stays a state although the frequency
+   lexicon knows *einstellen*.
+2. The **language** (de, en, nl, es) is the one whose function words and curated verbs the
    name contains most; ties go to ``default_lang`` (the dominant language of the log).
 3. **Lemmas**: simplemma (Barbaresi 2025, https://github.com/adbar/simplemma, data shipped
    in the wheel) with rules for German participles ("nachgefordert" → nachfordern) and
@@ -34,7 +38,8 @@ verb):
    ("Ortsbesichtigung", "Rückreise"). An English name that starts with an unknown verb
    ("reinitiate request") has none. "<document> an <recipient>" is an implicit sending
    ("Bescheid an Antragsteller"); a noun of a clinical procedure ("-graphie", "biopsy") is
-   physical work.
+   physical work. The verbs only the frequency lexicon knows are read last, after the
+   action nouns ("Address update" → update, not *address*).
 5. The **class** of each action comes from the verb lexicon. An *ambiguous* verb (prüfen,
    check, erstellen) takes the class of a qualifier of the name ("Vollständigkeit prüfen"
    mechanical, "Widerspruch prüfen" judgement) and otherwise counts half mechanical, half
@@ -264,8 +269,7 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
         return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
                            status_record=True)  # fmt: skip
     shouted = [  # a state word in capitals inside a mixed-case name
-        w for w, f, st in zip(content, folded, state, strict=True)
-        if st and len(w) > 3 and w.isupper()
+        w for w, st in zip(content, state, strict=True) if st and len(w) > 3 and w.isupper()
     ]  # fmt: skip
     if shouted and not rest.replace("_", "").replace(" ", "").isupper():
         # "Declaration APPROVED by SUPERVISOR": the log writes the state of a document
