@@ -255,10 +255,11 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     state = [
         f in lex["status"] or _participle(w, lang) for w, f in zip(content, folded, strict=True)
     ]
+    all_caps = rest.replace("_", "").replace(" ", "").isupper()
     if (
         code
         and (
-            rest.replace("_", "").replace(" ", "").isupper()  # A_REGISTERED, O_SENT_BACK
+            all_caps  # A_REGISTERED, O_SENT_BACK
             or words[0].lower() == "in"  # SRM: In Transfer to ...
             or (len(content) == 1 and (state[0] or not verb_first))  # SRM: Held
             or (not verb_first and any(state))  # SRM: Awaiting Approval
@@ -266,15 +267,13 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
             or any(f in lex["status"] for f in folded[1:])  # SRM: Document Completed
         )
     ):
-        return NameReading(text, lang, shares={"system": 1.0}, evidence=((rest, "system"),),
-                           status_record=True)  # fmt: skip
+        return _status_record(text, lang, rest)
     shouted = [  # a state word in capitals inside a mixed-case name
         w for w, st in zip(content, state, strict=True) if st and len(w) > 3 and w.isupper()
     ]  # fmt: skip
-    if shouted and not rest.replace("_", "").replace(" ", "").isupper():
+    if shouted and not all_caps:
         # "Declaration APPROVED by SUPERVISOR": the log writes the state of a document
-        return NameReading(text, lang, shares={"system": 1.0},
-                           evidence=((shouted[0], "system"),), status_record=True)  # fmt: skip
+        return _status_record(text, lang, shouted[0])
     verbs = _find_verbs(words, content, lang, frequency=False)
     two_word_state = (  # "request complete": a noun and its final state
         lang == "en"
@@ -286,8 +285,7 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
         and content
         and (folded[-1] in lex["status"] or _participle(content[-1], lang))
     ):  # "Antrag zurückgezogen", "request complete"
-        return NameReading(text, lang, shares={"system": 1.0},
-                           evidence=((content[-1], "system"),), status_record=True)  # fmt: skip
+        return _status_record(text, lang, content[-1])
     nouns = [w for w in content if w not in {v for v, _ in verbs}]
     parts = {w: split_compound(w) if lang == "de" else (w.lower(),) for w in nouns}
     all_parts = [fold_name(p) for w in nouns for p in parts[w]] + folded
@@ -333,6 +331,12 @@ def read_name(name: str, *, lang: str | None = None, default_lang: str = "de") -
     )
     return NameReading(text, lang, tuple(dict.fromkeys(lem for _, lem in verbs)), objects,
                        shares, tuple(evidence))  # fmt: skip
+
+
+def _status_record(name: str, lang: str, word: str) -> NameReading:
+    """The reading of a status record: class ``system``, decided by ``word``."""
+    return NameReading(name, lang, shares={"system": 1.0}, evidence=((word, "system"),),
+                       status_record=True)  # fmt: skip
 
 
 def _find_verbs(
