@@ -42,39 +42,49 @@ def test_bpic2012_w_overnight_items_are_closed_by_the_system():
 @needs_bpi
 @pytest.mark.slow
 def test_bpic2012_w_mean_handling_minutes_against_real_durations():
+    # the defaults: idle correction with hand-overs split off, cap 120 min
     table = accuracy.bpi_table()
     source = table.set_index("activity")["handling_source"]
+    # W_Beoordelen fraude (143 gaps, 3 people) fails the identification check; its
+    # indicators still describe its gaps (tests/test_identification.py)
     assert set(source.index[source == "resource_gap_unidentified"]) == {"W_Beoordelen fraude"}
-    # over the five identified activities: 0.498 and 0.326
+    assert set(source.drop("W_Beoordelen fraude")) == {"resource_gap"}
+    # issue #14 item 4 against the working-time reference (the items not open across
+    # midnight): measured MdAPE of the mean 0.227 over all six, 0.158 over the five kept
+    assert table["ape_mean_same_day"].median() <= 0.25
     kept = table[table["handling_source"] == "resource_gap"]
-    assert kept["ape_mean"].median() <= 0.51
-    assert kept["ape_mean_same_day"].median() <= 0.33
-    # the overnight items carry 22-88 % of each activity's summed start→complete time
+    assert kept["ape_mean_same_day"].median() <= 0.17
+    # against the mean of all items, which holds the nightly closes: 0.526 and 0.481; the
+    # overnight items carry 22-88 % of each activity's summed start→complete time
     assert table["overnight_share"].between(0.2, 0.9).all()
-    # measured MdAPE of the mean: 0.560 against all items, 0.332 against the items not open
-    # across midnight (docs/handling-time.md)
-    assert table["ape_mean"].median() <= 0.57
-    assert table["ape_mean_same_day"].median() <= 0.34
-    # a cap of 120 min lets the longer executions in: measured 0.410 and 0.227
-    wide = accuracy.bpi_table(cap_minutes=120)
-    assert wide["ape_mean"].median() <= 0.42
-    assert wide["ape_mean_same_day"].median() <= 0.25
+    assert table["ape_mean"].median() <= 0.54
+    assert kept["ape_mean"].median() <= 0.49
+    # medians: 0.412 (0.39 with the former cap of 60 min)
+    assert table["ape_median"].median() <= 0.43
+    # the plain gap (no idle correction), measured 0.977 (medians), 0.235 (means of all
+    # items) and 0.773 (means, not open overnight): its mean of all items is close only
+    # because the idle time it adds makes up for the nightly closes it cannot see
+    plain = accuracy.bpi_table(idle_correction=False)
+    assert plain["ape_median"].median() >= 0.9
+    assert plain["ape_mean"].median() <= 0.25
+    assert plain["ape_mean_same_day"].median() >= 0.7
 
 
 @pytest.mark.parametrize(
     ("process", "bound"),
     [
-        ("wohngeld", 0.05),
-        ("gewerbeanmeldung", 0.06),
-        ("eingangsrechnung", 0.08),
-        ("bewohnerparken", 0.05),
+        ("wohngeld", 0.04),
+        ("gewerbeanmeldung", 0.05),
+        ("eingangsrechnung", 0.09),
+        ("bewohnerparken", 0.07),
     ],
 )
 def test_gross_hours_of_complete_only_synthetic_logs(process, bound):
     # 1000 cases, seed 0, start column dropped: median APE of gross hours (human executions
     # x mean handling minutes) against the realised true_handling_hours, per identified
-    # resource_gap activity; measured 0.017, 0.029, 0.029, 0.029 (0.017, 0.036, 0.047, 0.020
-    # before the identification check; at 300 cases: tests/test_identification.py)
+    # resource_gap activity; measured 0.030, 0.038, 0.083, 0.058 (0.017, 0.029, 0.029, 0.029
+    # with the former cap of 60 min and no hand-over split; at 300 cases, where the split
+    # helps: tests/test_identification.py)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rc.DataQualityWarning)
         table = accuracy.synth_table(process, n_cases=1000, seed=0, mode="resource_gap")

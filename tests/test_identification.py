@@ -48,7 +48,7 @@ def _histogram(log, staff):
     inst = estimators.estimator_instances(
         engine.prepare_events(log.frame), s, estimators._automated(staff), idle_correction=False
     )
-    return idle._histogram(inst, s.idle_bin_seconds)[1], s
+    return idle._histogram(inst, s.idle_bin_seconds, s.idle_handover_split)[1], s
 
 
 def test_busy_steps_are_identified_and_idle_ones_are_not():
@@ -57,25 +57,31 @@ def test_busy_steps_are_identified_and_idle_ones_are_not():
     # most activities not
     _, log, staff = _complete_only("wohngeld", 1000, 0)
     hist, s = _histogram(log, staff)
-    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=3600.0)
-    busy = idle.identification(hist, table, params, width=s.idle_bin_seconds, cap=3600.0)
+    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0)
+    busy = idle.identification(
+        hist, table, params, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0
+    )
     gaps = hist.groupby("activity")["n"].sum()
     assert len(gaps[gaps >= 100]) >= 8
     assert busy[gaps[gaps >= 100].index].max() <= s.idle_max_log_sd
     _, log, staff = _complete_only("bewohnerparken", 300, 0)
     hist, s = _histogram(log, staff)
-    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=3600.0)
-    idle_spread = idle.identification(hist, table, params, width=s.idle_bin_seconds, cap=3600.0)
+    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0)
+    idle_spread = idle.identification(
+        hist, table, params, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0
+    )
     assert (idle_spread > s.idle_max_log_sd).mean() >= 0.5
     # the same seed gives the same spread (the bootstrap is seeded)
-    again = idle.identification(hist, table, params, width=s.idle_bin_seconds, cap=3600.0)
+    again = idle.identification(
+        hist, table, params, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0
+    )
     pd.testing.assert_series_equal(idle_spread, again)
 
 
 def test_activity_means_are_the_mean_of_the_corrected_gaps():
     _, log, staff = _complete_only("gewerbeanmeldung", 1000, 1)
     hist, s = _histogram(log, staff)
-    table, _ = idle.fit(hist, width=s.idle_bin_seconds, cap=3600.0)
+    table, _ = idle.fit(hist, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0)
     means = idle.activity_means(table, hist, s.idle_bin_seconds) / 60.0
     est = timing.handling_times(log, resources=staff, idle_max_log_sd=np.inf)
     est = est.set_index("activity")["handling_mean_minutes"]
@@ -87,16 +93,18 @@ def test_activity_means_are_the_mean_of_the_corrected_gaps():
 
 @pytest.mark.slow
 def test_flagged_steps_are_those_with_wrong_gross_hours():
-    # 300 cases, seeds 0-2, 4 processes, 119 resource_gap activities; measured: 61 flagged;
-    # MdAPE of gross hours 0.157 over all, 0.084 over the kept ones (bewohnerparken 1.190 ->
-    # 0.041); 41 of the 49 activities off by more than 20 % are flagged
+    # 300 cases, seeds 0-2, 4 processes, 120 resource_gap activities; measured: 78 flagged;
+    # MdAPE of gross hours 0.222 over all, 0.053 over the kept ones (bewohnerparken 0.681
+    # -> 0.044, gewerbeanmeldung 0.180 -> 0.168); 56 of the 64 activities off by more than
+    # 20 % are flagged (before the hand-over split, cap 60 min: 61 of 119 flagged, kept
+    # 0.084, and two logs whose kept activities were off by a median 70 % and 96 %)
     table = accuracy.identification_table(300, [0, 1, 2])
-    assert table.loc["all", "activities"] == 119
-    assert table.loc["bewohnerparken", "mdape_all"] > 1.0
-    assert (table["mdape_kept"] <= 0.11).all()
-    assert table.loc["all", "mdape_kept"] <= 0.09
-    assert table.loc["all", "of_them_flagged"] >= 40
-    assert table.loc["all", "flagged"] <= 62
+    assert table.loc["all", "activities"] == 120
+    assert table.loc["bewohnerparken", "mdape_all"] > 0.6
+    assert (table["mdape_kept"] <= 0.18).all()
+    assert table.loc["all", "mdape_kept"] <= 0.06
+    assert table.loc["all", "of_them_flagged"] >= 55
+    assert table.loc["all", "flagged"] <= 80
 
 
 def test_unidentified_steps_get_no_relief_and_are_reported():

@@ -142,6 +142,10 @@ def estimator_instances(
         & in_office(nw.col("prev_resource_ts"))
         & human
     )
+    # the gap starts at the same person's completion of the case's previous instance
+    chained = (nw.col("prev_resource") == nw.col("resource")) & (
+        nw.col("prev_case_ts") == nw.col("prev_resource_ts")
+    )
     case_gap = ts - nw.col("prev_case_ts")
     prev_case_day = ((nw.col("prev_case_ts") + nw.col("utc_offset")) / day).floor()
     case_ok = (
@@ -165,6 +169,7 @@ def estimator_instances(
         nw.when(session.fill_null(False)).then(gap).alias("gap_s"),
         nw.when(case_ok.fill_null(False)).then(case_gap).alias("case_s"),
         instant.alias("instant"),
+        *([chained.fill_null(False).alias("_chained")] if s.idle_handover_split else []),
     )
     correct = s.idle_correction if idle_correction is None else idle_correction
     return idle.remove_idle(out, s) if correct else out
@@ -327,6 +332,7 @@ def handling_times(
     min_resource_gap_share: float | None = None,
     idle_correction: bool | None = None,
     idle_max_log_sd: float | None = None,
+    idle_handover_split: bool | None = None,
 ) -> pd.DataFrame:
     """Handling time per activity, from the best source available for each activity.
 
@@ -349,7 +355,7 @@ def handling_times(
     resource_gap_cap_minutes, case_gap_cap_minutes, office_start_hour, office_end_hour, \
 office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : default=None
         Estimator settings; ``None`` takes the default of ``data/timing.toml``
-        (60 min, 480 min, 6, 19, Monday–Friday, 0.5, 5, 0.1).
+        (120 min, 480 min, 6, 19, Monday–Friday, 0.5, 5, 0.1).
     idle_correction : bool, default=None
         Remove the idle time before each item from its resource gap
         (:mod:`rpa_candidates.handling.idle`); ``None`` takes the default (``True``).
@@ -357,6 +363,10 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
         Largest bootstrap spread of a ``resource_gap`` mean (log scale) that is kept;
         above it the activity is ``resource_gap_unidentified``. ``None``: 0.1;
         ``float("inf")`` keeps every estimate.
+    idle_handover_split : bool, default=None
+        Give the gaps that start at the same person's completion of the case's previous
+        instance their own idle distribution (:mod:`rpa_candidates.handling.idle`);
+        ``None`` takes the default (``True``).
 
     Returns
     -------
@@ -398,6 +408,7 @@ office_weekdays, min_start_share, min_resource_gaps, min_resource_gap_share : de
         min_resource_gap_share=min_resource_gap_share,
         idle_correction=idle_correction,
         idle_max_log_sd=idle_max_log_sd,
+        idle_handover_split=idle_handover_split,
     )
     given = _standard_minutes(standard_times)
     if resources is None:

@@ -56,6 +56,10 @@ class TimingSettings:
         Largest bootstrap standard deviation of ``log(mean handling time)`` with which a
         ``resource_gap`` estimate is kept; above it the activity is
         ``resource_gap_unidentified`` (no handling time).
+    idle_handover_split : bool
+        Give a gap that starts at the same person's completion of the case's previous
+        instance (a hand-over within the case) its own idle distribution, apart from the
+        person's other gaps (:mod:`rpa_candidates.handling.idle`).
     max_date_only_share : float
         Share of stamps at local 00:00:00 from which an activity (or the log) has dates
         only (:mod:`rpa_candidates.handling.resolution`).
@@ -83,6 +87,7 @@ class TimingSettings:
     idle_tolerance: float
     idle_resamples: int
     idle_max_log_sd: float
+    idle_handover_split: bool
     max_date_only_share: float
     minute_resolution_share: float
     session_hours: float
@@ -142,6 +147,11 @@ def _check(s: TimingSettings) -> TimingSettings:
             f"idle_correction={s.idle_correction!r} must be True or False, "
             "e.g. idle_correction=False for the plain resource gap."
         )
+    if not isinstance(s.idle_handover_split, bool):
+        raise ParameterError(
+            f"idle_handover_split={s.idle_handover_split!r} must be True or False, "
+            "e.g. idle_handover_split=False for one idle distribution per person."
+        )
     start = number("office_start_hour", 0, 24)
     end = number("office_end_hour", 0, 24)
     if start >= end:
@@ -164,6 +174,7 @@ def _check(s: TimingSettings) -> TimingSettings:
         idle_tolerance=number("idle_tolerance", 0, 1),
         idle_resamples=int(number("idle_resamples", 2, 1000)),
         idle_max_log_sd=number("idle_max_log_sd", 0),
+        idle_handover_split=s.idle_handover_split,
         max_date_only_share=number("max_date_only_share", 0, 1),
         minute_resolution_share=number("minute_resolution_share", 0, 1),
         session_hours=number("session_hours", 0, 24),
