@@ -14,8 +14,9 @@ readings of every name with and without the cache). The file is keyed by simplem
 version and the size of the shipped stream; a folder that cannot be written falls back to
 simplemma's in-memory dictionary.
 
-Folder: ``$RPA_CANDIDATES_CACHE`` if set (an empty value turns the cache off), else
-``$XDG_CACHE_HOME/rpa_candidates``, else ``~/.cache/rpa_candidates``. About 45 MB for
+Folder: :func:`rpa_candidates.core.cache.cache_folder` (``$RPA_CANDIDATES_CACHE`` if set,
+an empty value turns the cache off, else ``$XDG_CACHE_HOME/rpa_candidates``, else
+``~/.cache/rpa_candidates``). About 45 MB for
 German, 10-20 MB for English, Dutch and Spanish.
 """
 
@@ -38,18 +39,11 @@ from simplemma.strategies.dictionaries.dictionary_factory import (
 )
 from simplemma.utils import normalize_token
 
+from ..core.cache import cache_folder
+
 __all__ = ["CachedDictionaryFactory", "cache_folder", "is_known", "lemmatize"]
 
 _FORMAT = 1  # bump when the file layout changes
-
-
-def cache_folder() -> Path | None:
-    """The folder of the dictionary cache, or None when ``RPA_CANDIDATES_CACHE=""``."""
-    own = os.environ.get("RPA_CANDIDATES_CACHE")
-    if own is not None:
-        return Path(own).expanduser() if own.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "rpa_candidates"
 
 
 def _cache_file(lang: str) -> Path | None:

@@ -60,7 +60,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from ..core import engine
+from ..core import cache, engine
 
 if TYPE_CHECKING:
     from .settings import TimingSettings
@@ -186,13 +186,11 @@ def fit(
             # a resource's pairs have distinct activities: a plain indexed add (np.add.at,
             # for repeated indices, is ten times slower)
             h_counts[pa[idx]] += h * (p0[r] * ratio + (1 - p0[r]) * (1 - q[r]) * back)
-            # Σ_j P_H(j) (k − j) q^(k−j): the idle bins, for the geometric mean
-            before = np.zeros_like(s)  # S_(k−1), 0 at k = 0
-            before[:, 1:] = s[:, :-1]
-            lag = q[r] * _geometric_sum(before, q[r])
+            # the idle bins, for the geometric mean: with lag_k = Σ_(j<k) S_j q^(k−j),
+            # Σ_k ratio_k lag_k = Σ_j S_j (back_j − ratio_j) (no third filter pass)
             zero = (ratio * p0[r] * h).sum()
             geo = (1 - p0[r]) * (1 - q[r])
-            geo_n, geo_m = (ratio * geo * s).sum(), (ratio * geo * lag).sum()
+            geo_n, geo_m = geo * (ratio * s).sum(), geo * (s * (back - ratio)).sum()
             new_p0[r] = np.clip(zero / max(zero + geo_n, 1e-300), 1e-9, 1 - 1e-9)
             m_bar = geo_m / max(geo_n, 1e-300)
             new_q[r] = np.clip(m_bar / (1 + m_bar), 1e-12, 1 - 1e-9)
@@ -301,8 +299,11 @@ _CACHE: OrderedDict[tuple, object] = OrderedDict()
 
 
 def _cached(key: tuple, make: Callable[[], object]) -> object:
+    """``make()`` from the memory cache, else from the disk cache of an earlier process
+    (:func:`rpa_candidates.core.cache.stored`: keyed by the histogram's digest, the
+    settings and this module's source), else computed."""
     if key not in _CACHE:
-        _CACHE[key] = make()
+        _CACHE[key] = cache.stored("idle-fit", repr(key), __file__, make)
         while len(_CACHE) > 16:
             _CACHE.popitem(last=False)
     _CACHE.move_to_end(key)
