@@ -69,7 +69,14 @@ def test_idle_fit_of_an_earlier_process_is_read_from_disk(tmp_path, monkeypatch)
         warnings.simplefilter("ignore", rc.DataQualityWarning)
         idle._CACHE.clear()
         first = timing.handling_times(log)
-        assert len(list((tmp_path / "idle-fit").glob("*.pkl"))) == 2  # the fit, the spread
+        files = list((tmp_path / "idle-fit").glob("*.pkl"))
+        assert len(files) == 2  # the fit, the spread
+        # numbers only: no staff name (pseudonymize=False here) and no activity name on disk
+        names = set(events["resource"]) | set(events["activity"])
+        assert len(names) > 10
+        for path in files:
+            data = path.read_bytes()
+            assert not [n for n in names if n.encode() in data]
         idle._CACHE.clear()  # a new process: memory is empty
 
         def no_fit(*args, **kwargs):

@@ -210,7 +210,7 @@ def fit(
         h, _, pg = model(ph, r, idx)
         num = p0[r] * h * centre + (1 - p0[r]) * (1 - q[r]) * _geometric_sum(h * centre, q[r])
         share[idx] = np.clip(num / np.maximum(pg * centre, 1e-300), 0.0, 1.0)[:, :k_obs]
-    table = pairs.reset_index().merge(hist[KEYS], on=["resource", "activity"])
+    table = _rows(hist)
     bins = np.clip(table["_bin"].to_numpy(dtype=np.int64), 0, k_obs - 1)
     table["share"] = share[table["index"].to_numpy(), bins]
     params: dict[str, object] = {
@@ -224,6 +224,13 @@ def fit(
         "loglik": loglik,
     }
     return table[[*KEYS, "share"]], params
+
+
+def _rows(hist: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`fit`'s table: ``index`` (the pair) and ``KEYS``, in ``hist``'s
+    order of pairs."""
+    pairs = hist[["resource", "activity"]].drop_duplicates().reset_index(drop=True)
+    return pairs.reset_index().merge(hist[KEYS], on=["resource", "activity"])
 
 
 def activity_means(table: pd.DataFrame, hist: pd.DataFrame, width: float) -> pd.Series:
@@ -298,16 +305,48 @@ def _digest(hist: pd.DataFrame) -> str:
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 
 
-def _cached(key: tuple, make: Callable[[], object]) -> object:
-    """``make()`` from the memory cache, else from the disk cache of an earlier process
-    (:func:`rpa_candidates.core.cache.stored`: keyed by the histogram's digest, the
-    settings and this module's source), else computed."""
+def _cached(key: tuple, make: Callable[[], object], hist: pd.DataFrame) -> object:
+    """``make()`` (a :func:`fit` or an :func:`identification` of ``hist``) from the memory
+    cache, else from the disk cache of an earlier process, else computed.
+
+    On disk (:func:`rpa_candidates.core.cache.stored`, keyed by the histogram's digest, the
+    settings and this module's source) only numbers are kept: the shares, the fitted
+    parameters and the spreads, in ``hist``'s order. No activity name or resource (a staff
+    pseudonym, or a name with ``pseudonymize=False``) is written; they come back from
+    ``hist`` when the file is read.
+    """
     if key not in _CACHE:
-        _CACHE[key] = cache.stored("idle-fit", repr(key), __file__, make)
+        numbers = cache.stored("idle-fit", repr(key), __file__, lambda: _numbers(make(), hist))
+        _CACHE[key] = _dressed(numbers, hist)
         while len(_CACHE) > 16:
             _CACHE.popitem(last=False)
     _CACHE.move_to_end(key)
     return _CACHE[key]
+
+
+def _activities(hist: pd.DataFrame) -> list:
+    return sorted(hist["activity"].unique())
+
+
+def _numbers(value: object, hist: pd.DataFrame) -> tuple:
+    if isinstance(value, pd.Series):  # identification: spread per activity
+        return ("spread", value.reindex(_activities(hist)).to_numpy(), value.name)
+    table, params = value
+    anonymous = {k: v for k, v in params.items() if k not in ("activity", "resource")}
+    return ("fit", table["share"].to_numpy(), anonymous)
+
+
+def _dressed(numbers: tuple, hist: pd.DataFrame) -> object:
+    kind, values, extra = numbers
+    if kind == "spread":
+        return pd.Series(values, index=pd.Index(_activities(hist), name="activity"), name=extra)
+    table = _rows(hist)[KEYS].assign(share=values)
+    params = {
+        **extra,
+        "activity": _activities(hist),
+        "resource": sorted(hist["resource"].unique()),
+    }
+    return table, params
 
 
 #: Suffix of the idle key of a gap that starts at the same case's previous completion.
@@ -357,7 +396,7 @@ def _fitted(instances: nw.LazyFrame, settings: TimingSettings):
     if hist.empty:
         return binned, hist, options, None, None
     key = (_digest(hist), *sorted(options.items()))
-    return binned, hist, options, key, _cached(key, lambda: fit(hist, **options))
+    return binned, hist, options, key, _cached(key, lambda: fit(hist, **options), hist)
 
 
 def _corrected(binned: nw.LazyFrame, table: pd.DataFrame) -> nw.LazyFrame:
@@ -400,6 +439,7 @@ def remove_idle_checked(
             resamples=settings.idle_resamples,
             tolerance=settings.idle_tolerance,
         ),
+        hist,
     )
     weak = ~(spread <= settings.idle_max_log_sd)  # NaN counts as not identified
     return _corrected(binned, table), sorted(str(a) for a in spread.index[weak])
