@@ -109,7 +109,9 @@ def estimator_instances(
     ``prepared``, ``lifecycle_s`` (``ts − start_ts``, elapsed), ``work_s`` (the same where
     credible as work: same local day and at most ``s.session_hours``), ``gap_s``,
     ``case_s`` (seconds, null where not valid under the session rules of ``s``),
-    ``instant``; ``gap_s`` without the idle time before
+    ``instant`` (and, with ``s.idle_handover_split`` and no idle correction, the internal
+    ``_chained``: the gap starts at the same person's previous instance of the case);
+    ``gap_s`` without the idle time before
     the instance if ``idle_correction`` (``None``: ``s.idle_correction``; see
     :func:`rpa_candidates.handling.idle.remove_idle`). Callers pass ``False`` when no activity
     takes its handling time from ``gap_s``: the idle model's fit is then not needed (its
