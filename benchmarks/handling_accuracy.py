@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import warnings
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -73,13 +74,20 @@ def overnight_items(log: EventLog) -> pd.DataFrame:
     ).to_pandas()
 
 
+@cache
+def bpi_log() -> tuple[EventLog, pd.DataFrame]:
+    """BPIC 2012 W, read once, and its staff (``SYS`` automated)."""
+    log = rc.read_log(BPI_W, pseudonymize=False)
+    names = log.frame.get_column("resource").drop_nulls().unique().to_list()
+    staff = pd.DataFrame({"resource": names, "automated": [n == "SYS" for n in names]})
+    return log, staff
+
+
 def bpi_lifecycle() -> pd.DataFrame:
     """BPIC 2012 W with its start times: the library's own ``lifecycle`` means (the value
     relief uses when a log has starts: spans within one local day of at most
     ``session_hours``), per activity."""
-    log = rc.read_log(BPI_W, pseudonymize=False)
-    names = log.frame.get_column("resource").drop_nulls().unique().to_list()
-    staff = pd.DataFrame({"resource": names, "automated": [n == "SYS" for n in names]})
+    log, staff = bpi_log()
     est = timing.handling_times(log, resources=staff)
     est = est.rename(columns={"handling_mean_minutes": "lifecycle_mean"})
     return est[["activity", "handling_source", "lifecycle_mean"]]
@@ -94,15 +102,12 @@ def bpi_table(
     idle_correction: bool | None = None,
 ) -> pd.DataFrame:
     """BPIC 2012 W: the estimate without start times (and resources) against the truth."""
-    log = rc.read_log(BPI_W, pseudonymize=False)
+    log, staff = bpi_log()
     truth = bpi_truth(log)
     frame = log.frame.with_columns(start_ts=pl.lit(None, pl.Float64))
     if drop_resources:
         frame = frame.with_columns(resource=pl.lit(None, pl.Categorical))
         staff = None
-    else:
-        names = log.frame.get_column("resource").drop_nulls().unique().to_list()
-        staff = pd.DataFrame({"resource": names, "automated": [n == "SYS" for n in names]})
     est = timing.handling_times(
         EventLog(frame, log.quality),
         resources=staff,
@@ -229,7 +234,7 @@ def main() -> None:
         f"MdAPE of the mean: all items {gap['ape_mean'].median():.3f}, "
         f"items not open overnight {gap['ape_mean_same_day'].median():.3f}"
     )
-    night = overnight_items(rc.read_log(BPI_W, pseudonymize=False))
+    night = overnight_items(bpi_log()[0])
     closed = night["clock_hour"].between(6.25, 6.2525)
     print(
         f"items open across midnight: {len(night)}, of them completed at 06:15:00-06:15:09 "

@@ -51,37 +51,35 @@ def _histogram(log, staff):
     return idle._histogram(inst, s.idle_bin_seconds, s.idle_handover_split)[1], s
 
 
+def _cap(s) -> float:
+    return s.resource_gap_cap_minutes * 60.0
+
+
 def test_busy_steps_are_identified_and_idle_ones_are_not():
     # wohngeld, 1000 cases: staff busy enough, every activity with 100 gaps or more is
     # identified (spread <= 0.1); bewohnerparken, 300 cases: staff idle > 95 % of the time,
     # most activities not
     _, log, staff = _complete_only("wohngeld", 1000, 0)
     hist, s = _histogram(log, staff)
-    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0)
-    busy = idle.identification(
-        hist, table, params, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0
-    )
+    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=_cap(s))
+    busy = idle.identification(hist, table, params, width=s.idle_bin_seconds, cap=_cap(s))
     gaps = hist.groupby("activity")["n"].sum()
     assert len(gaps[gaps >= 100]) >= 8
     assert busy[gaps[gaps >= 100].index].max() <= s.idle_max_log_sd
     _, log, staff = _complete_only("bewohnerparken", 300, 0)
     hist, s = _histogram(log, staff)
-    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0)
-    idle_spread = idle.identification(
-        hist, table, params, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0
-    )
+    table, params = idle.fit(hist, width=s.idle_bin_seconds, cap=_cap(s))
+    idle_spread = idle.identification(hist, table, params, width=s.idle_bin_seconds, cap=_cap(s))
     assert (idle_spread > s.idle_max_log_sd).mean() >= 0.5
     # the same seed gives the same spread (the bootstrap is seeded)
-    again = idle.identification(
-        hist, table, params, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0
-    )
+    again = idle.identification(hist, table, params, width=s.idle_bin_seconds, cap=_cap(s))
     pd.testing.assert_series_equal(idle_spread, again)
 
 
 def test_activity_means_are_the_mean_of_the_corrected_gaps():
     _, log, staff = _complete_only("gewerbeanmeldung", 1000, 1)
     hist, s = _histogram(log, staff)
-    table, _ = idle.fit(hist, width=s.idle_bin_seconds, cap=s.resource_gap_cap_minutes * 60.0)
+    table, _ = idle.fit(hist, width=s.idle_bin_seconds, cap=_cap(s))
     means = idle.activity_means(table, hist, s.idle_bin_seconds) / 60.0
     est = timing.handling_times(log, resources=staff, idle_max_log_sd=np.inf)
     est = est[est["handling_source"] == "resource_gap"]  # not the case_gap fallbacks

@@ -352,7 +352,6 @@ def _dressed(numbers: tuple, hist: pd.DataFrame) -> object:
 #: Suffix of the idle key of a gap that starts at the same case's previous completion.
 HANDOVER = "\x1fhandover"
 _JOIN = ["_idle_resource", "activity", "_bin"]
-_CHAINED = {"_chained"}
 
 
 def _idle_key(split: bool) -> nw.Expr:
@@ -371,7 +370,7 @@ def _idle_key(split: bool) -> nw.Expr:
 
 
 def _histogram(
-    instances: nw.LazyFrame, width: float, split: bool = False
+    instances: nw.LazyFrame, width: float, split: bool
 ) -> tuple[nw.LazyFrame, pd.DataFrame]:
     binned = instances.with_columns(
         (nw.col("gap_s") / width).floor().cast(nw.Int64).alias("_bin"), _idle_key(split)
@@ -403,7 +402,7 @@ def _corrected(binned: nw.LazyFrame, table: pd.DataFrame) -> nw.LazyFrame:
     return (
         binned.join(_lookup(table, binned), on=_JOIN, how="left")
         .with_columns((nw.col("gap_s") * nw.col("share")).alias("gap_s"))
-        .drop("_bin", "share", "_idle_resource", *_CHAINED.intersection(binned.columns))
+        .drop("_bin", "share", "_idle_resource", "_chained", strict=False)
     )
 
 
