@@ -8,7 +8,7 @@ import random
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import rpa_candidates as rc
@@ -223,6 +223,7 @@ def _expected(value: str) -> str | None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(), st.booleans())
+@example(("utf-8", ";", ["0", "_row"], [["a", "b"]]), False)  # found by hypothesis: a header "_row"
 def test_random_tables_round_trip(spec, sniff):
     encoding, delimiter, header, rows = spec
     raw = write_csv(header, rows, delimiter).encode(encoding)
@@ -240,7 +241,10 @@ def test_random_tables_round_trip(spec, sniff):
     assert raw.decode(result.dialect.encoding).removeprefix("\ufeff") == raw.decode(
         encoding
     ).removeprefix("\ufeff")
-    assert result.table.columns == [*header, "_row"]
+    # a header named like the row column keeps its values under the reported new name
+    assert set(result.header_renamed) == ({"_row"} & set(header))
+    assert not set(result.header_renamed.values()) & {*header, "_row"}
+    assert result.table.columns == [*(result.header_renamed.get(h, h) for h in header), "_row"]
     assert values(result.table) == [[_expected(v) for v in row] for row in rows]
     assert result.malformed_rows == []
     assert result.table["_row"].to_list() == list(range(len(rows)))
