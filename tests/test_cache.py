@@ -35,6 +35,16 @@ def test_stored_computes_once_and_is_keyed_by_inputs_and_source(tmp_path, monkey
     assert calls == [1, 3, 4]
     assert len(list((tmp_path / "kind").glob("*.pkl"))) == 3
     assert not list((tmp_path / "kind").glob("*.tmp"))
+    # a result computed by two modules (the idle fit: idle.py and idle_em.py) is keyed by
+    # both sources: a change in either computes it again
+    second = tmp_path / "two.py"
+    second.write_text("y = 1\n")
+    both = (str(first), str(second))
+    assert cache.stored("kind", "key", both, make(5)) == {"value": 5}
+    assert cache.stored("kind", "key", both, make(6)) == {"value": 5}
+    second.write_text("y = 2\n")
+    assert cache.stored("kind", "key", both, make(7)) == {"value": 7}
+    assert calls == [1, 3, 4, 5, 7]
 
 
 def test_stored_keeps_at_most_keep_files(tmp_path, monkeypatch):

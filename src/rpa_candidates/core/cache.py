@@ -19,7 +19,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,15 +40,19 @@ def cache_folder() -> Path | None:
     return Path(base).expanduser() / "rpa_candidates"
 
 
-def _source_digest(module_file: str) -> str:
-    return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()[:16]
+def _source_digest(module_file: str | Sequence[str]) -> str:
+    files = [module_file] if isinstance(module_file, str) else list(module_file)
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(Path(name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def stored(kind: str, key: str, module_file: str, make: Callable[[], T]) -> T:
+def stored(kind: str, key: str, module_file: str | Sequence[str], make: Callable[[], T]) -> T:
     """``make()``, read from ``<cache folder>/<kind>/`` when an earlier process stored it.
 
     ``key`` names the inputs (e.g. a SHA-256 of the data and the settings); the file name
-    adds a digest of ``module_file`` (the module that computes the result). Written
+    adds a digest of ``module_file`` (the module, or modules, that compute the result). Written
     atomically (a temporary file in the same folder, then a rename); pickled, so only the
     user's own folder is read. At most :data:`KEEP` files are kept per ``kind``.
     """

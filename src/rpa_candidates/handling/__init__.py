@@ -3,8 +3,8 @@
 Public as ``rc.timing``. The estimators (``estimators``: ``lifecycle``, ``resource_gap``,
 ``case_gap``, ``given``; ``resource_gap_unidentified`` where the gaps do not identify
 the handling time), their settings (``settings``, ``data/timing.toml``), the idle
-model that takes idle time out of resource gaps (``idle``) and the Destatis
-Zeitwerttabelle for standard times (``standard_times``). Imports only ``core``.
+model that takes idle time out of resource gaps (``idle``; its EM fit in ``idle_em``) and
+the Destatis Zeitwerttabelle for standard times (``standard_times``). Imports only ``core``.
 """
 
 from .estimators import (
