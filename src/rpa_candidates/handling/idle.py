@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..core import cache, engine
 from . import idle_em
-from .idle_em import KEYS, _rows, activity_means, fit, identification
+from .idle_em import KEYS, activity_means, fit, identification, table_rows
 
 if TYPE_CHECKING:
     from .settings import TimingSettings
@@ -93,7 +93,7 @@ def _dressed(numbers: tuple, hist: pd.DataFrame) -> object:
     kind, values, extra = numbers
     if kind == "spread":
         return pd.Series(values, index=pd.Index(_activities(hist), name="activity"), name=extra)
-    table = _rows(hist)[KEYS].assign(share=values)
+    table = table_rows(hist)[KEYS].assign(share=values)
     params = {
         **extra,
         "activity": _activities(hist),

@@ -273,7 +273,7 @@ def _fit(
     pg = p0p * h + geo * _scan(h.copy(), qp)
     num = p0p * h * c + geo * _scan(h * c, qp)
     share = np.clip(num / np.maximum(pg * c, 1e-300), 0.0, 1.0)
-    table = _rows(hist)
+    table = table_rows(hist)
     bins = np.clip(table["_bin"].to_numpy(dtype=np.int64), 0, k_obs - 1)
     table["share"] = share[bins, table["index"].to_numpy()]
     params: dict[str, object] = {
@@ -289,7 +289,7 @@ def _fit(
     return table[[*KEYS, "share"]], params
 
 
-def _rows(hist: pd.DataFrame) -> pd.DataFrame:
+def table_rows(hist: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`fit`'s table: ``index`` (the pair) and ``KEYS``, in ``hist``'s
     order of pairs."""
     pairs = hist[["resource", "activity"]].drop_duplicates().reset_index(drop=True)
