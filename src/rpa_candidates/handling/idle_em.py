@@ -94,7 +94,7 @@ class _Tail:
         h_i = Σ_j P_H(j) dⱼⁱ,   hw_i = Σ_j P_H(j) dⱼⁱ W_(K−j),   hz = Σ_j P_H(j) Z_(K−j),
 
     ``Z_m = Σ_(n<m) n qⁿ``, and ``W_(K−L)``, ``Z_(K−L)`` for the part of ``S`` carried over
-    from the observed bins. One matrix product per sum instead of a filter pass over
+    from the observed bins. One matrix product per sum instead of a scan over
     two thirds of the grid.
     """
 
@@ -254,7 +254,7 @@ def _fit(
             moments[i] += rho * (p0p * sums["h"][pa, i] + geo * sums["hw"][i][pa, pr])
         m = np.stack([per(pa, moments[i], n_act) for i in range(3)])
         # the idle bins, for the geometric mean: with lag_k = Σ_(j<k) S_j q^(k−j),
-        # Σ_k ratio_k lag_k = Σ_j S_j (back_j − ratio_j) (no third filter pass)
+        # Σ_k ratio_k lag_k = Σ_j S_j (back_j − ratio_j) (no third scan)
         ratio_s = per(pair, ratio * s_seen, n_pairs)
         zero = p0p * (per(pair, ratio * h_seen, n_pairs) + rho * sums["h"][pa, 0])
         geo_n = geo * (ratio_s + rho * s_tail)
