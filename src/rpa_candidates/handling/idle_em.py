@@ -115,7 +115,7 @@ class _Tail:
         rev = ph[:, ::-1]
         hw = (rev[None] * self.powers[:, None]).reshape(-1, self.length) @ w
         return {
-            "h": ph @ self.powers[:, ::-1].T,  # (activities, 3)
+            "h": rev @ self.powers.T,  # (activities, 3): both reversed, the same sum
             "hw": hw.reshape(3, len(ph), len(q)),  # (power, activities, resources)
             "hz": rev @ z,
             "w_l": w[-1],
